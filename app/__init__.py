@@ -1,0 +1,112 @@
+"""Jembatan: the application factory."""
+import logging
+
+from flask import Flask
+
+from . import config as config_module
+from .extensions import api, babel, db, jwt, limiter, migrate
+
+# Feature blueprints, in the order their routes appear in the OpenAPI document.
+API_BLUEPRINTS = [
+    "app.accounts.api:blp",
+    "app.accounts.api:me_blp",
+    "app.missions.api:blp",
+]
+PAGE_BLUEPRINTS = [
+    "app.pwa.views:bp",
+]
+# Models modules imported so that metadata (and Alembic) sees every table.
+MODEL_MODULES = ["app.accounts.models", "app.missions.models"]
+
+
+def _load(path: str):
+    import importlib
+
+    module, _, attr = path.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; `config` overrides the environment (tests pass a database URL here)."""
+    app = Flask(__name__, static_folder="../static", static_url_path="/static", instance_relative_config=False)
+    settings = config_module.from_environment()
+    settings.update(config or {})
+    app.config.update(settings)
+    config_module.check_production_secrets(app.config)
+    config_module.INSTANCE_DIR.mkdir(exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+
+    for module in MODEL_MODULES:
+        _load(module + ":__name__")
+    db.init_app(app)
+    app.teardown_request(_end_unit_of_work)
+    _configure_sqlite(app)
+    migrate.init_app(app, db, directory=str(config_module.INSTANCE_DIR.parent / "migrations"))
+    jwt.init_app(app)
+    limiter.init_app(app)
+
+    from .i18n import remember_language, select_locale, text_direction
+
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(config_module.INSTANCE_DIR.parent / "translations"))
+    app.after_request(remember_language)
+    from flask_babel import get_locale
+
+    app.jinja_env.globals.update(text_direction=text_direction, get_locale=get_locale)
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+
+    api.init_app(app)
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    for path in API_BLUEPRINTS:
+        api.register_blueprint(_load(path))
+    for path in PAGE_BLUEPRINTS:
+        app.register_blueprint(_load(path))
+
+    from .errors import register_error_handlers
+    from .security import init_jwt_callbacks
+
+    register_error_handlers(app)
+    init_jwt_callbacks()
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _end_unit_of_work(_exc=None) -> None:
+    """A request is one unit of work: whatever it left open ends with it (and frees SQLite's lock)."""
+    db.session.remove()
+
+
+def _may_write() -> bool:
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+
+
+def _configure_sqlite(app: Flask) -> None:
+    """WAL and foreign keys on every SQLite connection; a busy wait instead of 'database is locked'."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection, _record):
+            # Let SQLAlchemy, not the driver, open transactions (see _begin).
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=15000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection):
+            # A request that may write takes the write lock up front: concurrent writers wait
+            # their turn (busy_timeout) instead of failing when a read lock cannot be upgraded.
+            # Reads stay deferred, so they never wait for a writer (WAL).
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")

@@ -1,0 +1,97 @@
+"""`/api/v1/auth/*` and `/api/v1/me`."""
+from flask import current_app
+from flask.views import MethodView
+from flask_jwt_extended import current_user, get_jwt, jwt_required
+from flask_smorest import Blueprint, abort
+
+from ..extensions import db, limiter
+from ..i18n import _
+from ..security import BEARER
+from . import services
+from .schemas import AuthResultSchema, LoginSchema, RegisterSchema, TokensSchema, UserSchema
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and tokens")
+me_blp = Blueprint("me", __name__, url_prefix="/api/v1", description="The logged-in user")
+
+
+def auth_limit():
+    return current_app.config["RATELIMIT_AUTH"]
+
+
+def login_failed():
+    abort(401, message=_("Wrong phone number, email or password."))
+
+
+@blp.route("/register")
+class Register(MethodView):
+    decorators = [limiter.limit(auth_limit)]
+
+    @blp.arguments(RegisterSchema)
+    @blp.response(201, AuthResultSchema)
+    @blp.alt_response(409, description="Phone number already registered")
+    def post(self, data):
+        """Create a worker account and log in."""
+        phone = services.normalise_phone(data["phone"])
+        try:
+            user = services.create_user(full_name=data["full_name"], password=data["password"], phone=phone,
+                                        language=data["language"], role="worker")
+        except services.AccountError:
+            abort(409, message=_("This phone number is already registered. Log in instead."),
+                  errors={"phone": [_("Already registered.")]})
+        tokens = services.issue_tokens(user)
+        db.session.commit()
+        return {**tokens, "user": user}
+
+
+@blp.route("/login")
+class Login(MethodView):
+    decorators = [limiter.limit(auth_limit)]
+
+    @blp.arguments(LoginSchema)
+    @blp.response(200, AuthResultSchema)
+    @blp.alt_response(401, description="Wrong login pair")
+    def post(self, data):
+        """Log in with a phone number or email and a password."""
+        user = services.authenticate(data.get("phone") or data.get("email"), data["password"])
+        if user is None:
+            login_failed()
+        tokens = services.issue_tokens(user)
+        db.session.commit()
+        return {**tokens, "user": user}
+
+
+@blp.route("/refresh")
+class Refresh(MethodView):
+    decorators = [limiter.limit(auth_limit)]
+
+    @jwt_required(refresh=True, locations=["headers"])
+    @blp.response(200, TokensSchema)
+    @blp.doc(security=BEARER)
+    def post(self):
+        """Exchange a refresh token for a new pair; the old refresh token stops working."""
+        tokens = services.rotate_refresh_token(get_jwt(), current_user)
+        db.session.commit()
+        if tokens is None:
+            abort(401, message=_("Your session has ended. Please log in again."))
+        return tokens
+
+
+@blp.route("/logout")
+class Logout(MethodView):
+    @jwt_required(locations=["headers"])
+    @blp.response(204)
+    @blp.doc(security=BEARER)
+    def post(self):
+        """End this login: the access token and its refresh tokens stop working."""
+        services.revoke(get_jwt())
+        db.session.commit()
+
+
+@me_blp.route("/me")
+class Me(MethodView):
+    @jwt_required()
+    @me_blp.response(200, UserSchema)
+    @me_blp.doc(security=BEARER)
+    def get(self):
+        """The logged-in user."""
+        return current_user

@@ -1,0 +1,53 @@
+"""User accounts and the token records that make logout and rotation real."""
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..types import IdMixin, TimestampMixin, UTCDateTime
+
+
+class User(IdMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    role: Mapped[str] = mapped_column(String(16), default="worker")
+    full_name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    language: Mapped[str] = mapped_column(String(8), default="id")
+    mission_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("missions.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    mission = relationship("Mission", lazy="joined")
+
+
+class AuthSession(IdMixin, TimestampMixin, db.Model):
+    """One login: the family of refresh tokens rotated from it."""
+
+    __tablename__ = "auth_sessions"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RefreshToken(TimestampMixin, db.Model):
+    """Every refresh token issued; a used one is dead, and reusing it kills its family."""
+
+    __tablename__ = "refresh_tokens"
+
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("auth_sessions.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RevokedToken(TimestampMixin, db.Model):
+    """Access tokens ended before their expiry (logout)."""
+
+    __tablename__ = "revoked_tokens"
+
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,153 @@
+"""Command-line tools: `flask --app wsgi seed | users | translate | tokens`.
+
+They call the same services as the web, and commit once at the end.
+"""
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from .extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "translations"
+
+# Each feature contributes a seed step: (label, "module:function"). Each is idempotent.
+SEED_STEPS = [
+    ("missions", "app.missions.services:seed_missions"),
+]
+SAMPLE_STEPS = [
+    ("sample accounts", "app.accounts.sample:seed_sample_accounts"),
+]
+
+
+def _call(path: str, **kwargs):
+    import importlib
+
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)(**kwargs)
+
+
+@click.command("seed")
+@click.option("--sample/--no-sample", default=False, help="Also create demo accounts and sample cases (never in production).")
+@with_appcontext
+def seed_command(sample: bool):
+    """Load reference data (missions, hotlines, schemes, sample agencies); idempotent."""
+    steps = SEED_STEPS + (SAMPLE_STEPS if sample else [])
+    if sample and current_app.config["ENV_NAME"] == "production":
+        raise click.UsageError("--sample is refused in production")
+    for label, path in steps:
+        result = _call(path)
+        click.echo(f"{label}: {result}")
+    db.session.commit()
+
+
+users = AppGroup("users", help="Staff and admin accounts.")
+
+
+@users.command("create")
+@click.option("--role", type=click.Choice(["staff", "admin"]), required=True)
+@click.option("--mission", "mission_code", help="Mission code, required for staff (e.g. KJRI-KOTAKINABALU).")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", default=None, help="Full name (defaults to the email).")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--language", type=click.Choice(["id", "en"]), default="id")
+def create_user_command(role, mission_code, email, full_name, password, language):
+    """Create a staff or admin account."""
+    from .accounts.services import AccountError, create_user
+    from .missions.services import get_by_code
+
+    mission = None
+    if role == "staff":
+        if not mission_code:
+            raise click.UsageError("staff accounts need --mission CODE")
+        mission = get_by_code(mission_code)
+        if mission is None:
+            raise click.UsageError(f"unknown mission {mission_code}")
+    if len(password) < 8:
+        raise click.UsageError("the password needs at least 8 characters")
+    try:
+        user = create_user(full_name=full_name or email, password=password, role=role, email=email.strip().lower(),
+                           language=language, mission=mission)
+    except AccountError:
+        raise click.UsageError(f"{email} already has an account") from None
+    db.session.commit()
+    click.echo(f"created {role} {user.email} ({user.id})" + (f" at {mission.code}" if mission else ""))
+
+
+tokens = AppGroup("tokens", help="Token housekeeping.")
+
+
+@tokens.command("purge")
+def purge_tokens_command():
+    """Delete token records that have expired."""
+    from .accounts.services import purge_expired_tokens
+
+    n = purge_expired_tokens()
+    db.session.commit()
+    click.echo(f"purged {n}")
+
+
+translate = AppGroup("translate", help="Message catalogs in translations/.")
+
+
+def _pybabel(*args):
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+
+
+@translate.command("update")
+def translate_update():
+    """Extract marked strings and merge them into the id and en catalogs."""
+    pot = TRANSLATIONS / "messages.pot"
+    _pybabel("extract", "-F", str(TRANSLATIONS / "babel.cfg"), "-k", "_l", "--no-location", "--sort-output", "-o", str(pot), "app")
+    for lang in ("id", "en"):
+        if not (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").exists():
+            _pybabel("init", "-i", str(pot), "-d", str(TRANSLATIONS), "-l", lang)
+    _pybabel("update", "-i", str(pot), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--ignore-obsolete")
+    from .translations import mirror_english
+
+    mirror_english()
+    click.echo("catalogs updated; fill the empty msgstr entries of id, then `flask translate compile`")
+
+
+@translate.command("fill")
+@click.argument("lang", type=click.Choice(["id", "en"]))
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+def translate_fill(lang, source):
+    """Set translations from a JSON object {msgid: text} (for batches of new strings)."""
+    import json
+
+    from .translations import fill
+
+    click.echo(f"{fill(lang, json.load(source))} entries set")
+
+
+@translate.command("compile")
+def translate_compile():
+    """Compile the catalogs (.po → .mo)."""
+    from .translations import compile_catalogs
+
+    compile_catalogs()
+
+
+@translate.command("check")
+def translate_check():
+    """Fail when a marked string has no id or en translation."""
+    from .translations import missing_translations
+
+    missing = missing_translations()
+    for lang, ids in missing.items():
+        for msgid in ids:
+            click.echo(f"{lang}: {msgid}")
+    if any(missing.values()):
+        raise SystemExit(1)
+
+
+def register_cli(app):
+    app.cli.add_command(seed_command)
+    app.cli.add_command(users)
+    app.cli.add_command(tokens)
+    app.cli.add_command(translate)

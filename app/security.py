@@ -1,0 +1,123 @@
+"""Roles, JWT loaders and the access decorators: the one place access is decided."""
+import uuid
+from functools import wraps
+
+from flask_jwt_extended import current_user, verify_jwt_in_request
+from flask_smorest import abort
+
+from .errors import error_response
+from .extensions import db, jwt
+from .i18n import _, _l
+
+WORKER, STAFF, ADMIN = "worker", "staff", "admin"
+ROLES = (WORKER, STAFF, ADMIN)
+
+# Documented on every protected operation of the OpenAPI document.
+BEARER = [{"bearerAuth": []}]
+
+
+def roles_required(*roles: str, optional: bool = False):
+    """Require a valid access token whose user has one of `roles`.
+
+    Anonymous → 401; a known user with another role → 403.
+    """
+
+    def decorator(fn):
+        @wraps(fn)
+        def wrapper(*args, **kwargs):
+            verify_jwt_in_request(optional=optional)
+            user = current_user if not optional or _has_identity() else None
+            if user is not None and roles and user.role not in roles:
+                abort(403, message=_("You are not allowed to do this."))
+            return fn(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _has_identity() -> bool:
+    from flask_jwt_extended import get_jwt_identity
+
+    return get_jwt_identity() is not None
+
+
+def mission_scope(user) -> uuid.UUID | None:
+    """The mission a staff member is limited to; None means every mission (admin)."""
+    if user.role == ADMIN:
+        return None
+    return user.mission_id
+
+
+def can_act_for_mission(user, mission_id) -> bool:
+    """Admins act everywhere; staff only for their own mission; workers never."""
+    if user.role == ADMIN:
+        return True
+    return user.role == STAFF and user.mission_id is not None and user.mission_id == mission_id
+
+
+def auth_error(message, code=401):
+    """JSON for the API; for pages, a GET goes to the login page and anything else gets an error page."""
+    from flask import redirect, render_template, request
+
+    from .errors import wants_json
+
+    if wants_json():
+        return error_response(code, message)
+    if request.method == "GET":
+        from urllib.parse import quote
+
+        return redirect("/login?next=" + quote(request.full_path.rstrip("?")))
+    return render_template("error.html", code=code, message=str(message)), code
+
+
+def init_jwt_callbacks():
+    from .accounts.services import is_token_revoked
+    from .accounts.models import User
+
+    @jwt.user_identity_loader
+    def _identity(user):
+        return str(user.id) if hasattr(user, "id") else str(user)
+
+    @jwt.user_lookup_loader
+    def _lookup(_header, payload):
+        try:
+            user_id = uuid.UUID(payload["sub"])
+        except (KeyError, ValueError):
+            return None
+        user = db.session.get(User, user_id)
+        return user if user is not None and user.is_active else None
+
+    @jwt.token_in_blocklist_loader
+    def _revoked(_header, payload):
+        return is_token_revoked(payload)
+
+    @jwt.user_lookup_error_loader
+    def _lookup_error(_header, _payload):
+        return auth_error(_l("Your session has ended. Please log in again."))
+
+    @jwt.unauthorized_loader
+    def _missing(reason):
+        if "CSRF" in reason:
+            return auth_error(_l("The form expired. Please reload the page and try again."))
+        return auth_error(_l("Please log in first."))
+
+    @jwt.invalid_token_loader
+    def _invalid(_reason):
+        return auth_error(_l("Your login token is not valid. Please log in again."))
+
+    @jwt.expired_token_loader
+    def _expired(_header, _payload):
+        return auth_error(_l("Your session has expired. Please log in again."))
+
+    @jwt.revoked_token_loader
+    def _revoked_response(_header, _payload):
+        return auth_error(_l("Your session has ended. Please log in again."))
+
+    @jwt.token_verification_failed_loader
+    def _failed(_header, _payload):
+        return auth_error(_l("Your login token is not valid. Please log in again."))
+
+    @jwt.needs_fresh_token_loader
+    def _needs_fresh(_header, _payload):
+        return auth_error(_l("Please log in again to do this."))

@@ -1,0 +1,149 @@
+"""Shared fixtures: one app and schema per run, a clean database for every test.
+
+The database is real: a SQLite file by default, PostgreSQL when DATABASE_URL
+names one (CI runs the suite on both).
+"""
+import contextvars
+import os
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from flask.testing import FlaskClient
+
+from app import create_app
+from app.extensions import db
+from app.translations import compile_catalogs
+
+# Reference tables loaded once per run and kept between tests.
+REFERENCE_TABLES = {"missions", "jurisdictions"}
+
+
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def app_config(url: str, **extra) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        # Limits stay on (their storage too) but high; tests that check them lower them.
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_AUTH": "100000 per minute",
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "JWT_SECRET_KEY": "test-jwt-key-that-is-long-enough-0123456789",
+        **extra,
+    }
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own contexts, as in production, not inside the test's app context."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory):
+    return database_url(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def app(db_url):
+    compile_catalogs()
+    app = create_app(app_config(db_url))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        from app.missions.services import seed_missions
+
+        seed_missions()
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def wipe(exclude=REFERENCE_TABLES) -> None:
+    """Empty every table but the reference ones."""
+    names = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in exclude]
+    if not names:
+        return
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " CASCADE"))
+    else:
+        for name in names:
+            db.session.execute(text(f'DELETE FROM "{name}"'))
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def app_ctx(app):
+    """Every test runs in an app context and leaves an empty database behind."""
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        db.session.remove()
+        wipe()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def create_user(app):
+    """Factory: create_user(role="worker", mission="KJRI-KOTAKINABALU", ...) → a committed User."""
+    from app.accounts.services import create_user as make_user
+    from app.missions.services import get_by_code
+
+    def factory(role="worker", mission=None, phone=None, email=None, full_name="Test User",
+                password="password123", language="id"):
+        if role == "worker" and phone is None and email is None:
+            phone = "+6281" + str(uuid.uuid4().int)[:9]
+        if role != "worker" and email is None:
+            email = f"{role}-{uuid.uuid4().hex[:8]}@example.org"
+        if role == "staff" and mission is None:
+            mission = "KJRI-KOTAKINABALU"
+        user = make_user(full_name=full_name, password=password, role=role, phone=phone, email=email,
+                         language=language, mission=get_by_code(mission) if mission else None)
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def tokens_for(app):
+    """Factory: tokens_for(user) → {access_token, refresh_token} for a fresh login."""
+    from app.accounts.services import issue_tokens
+
+    def factory(user):
+        tokens = issue_tokens(user)
+        db.session.commit()
+        return tokens
+
+    return factory
+
+
+@pytest.fixture
+def auth(tokens_for):
+    """Factory: auth(user) → request headers with a bearer access token."""
+
+    def factory(user, **headers):
+        return {"Authorization": f"Bearer {tokens_for(user)['access_token']}", **headers}
+
+    return factory
