@@ -16,7 +16,7 @@ PAGE_BLUEPRINTS = [
     "app.pwa.views:bp",
 ]
 # Models modules imported so that metadata (and Alembic) sees every table.
-MODEL_MODULES = ["app.accounts.models", "app.missions.models"]
+MODEL_MODULES = ["app.accounts.models", "app.missions.models", "app.sync.models"]
 
 
 def _load(path: str):
@@ -61,6 +61,10 @@ def create_app(config: dict | None = None) -> Flask:
         api.register_blueprint(_load(path))
     for path in PAGE_BLUEPRINTS:
         app.register_blueprint(_load(path))
+
+    from .web import init_web
+
+    init_web(app)
 
     from .errors import register_error_handlers
     from .security import init_jwt_callbacks

@@ -10,6 +10,18 @@ from .i18n import _l, translate_message
 
 log = logging.getLogger(__name__)
 
+class DomainError(Exception):
+    """A business rule refused the action. Services raise it; REST answers it as a JSON error
+    and sync reports it as a `rejected` result with the same message and errors."""
+
+    def __init__(self, code: int, message, errors: dict | None = None):
+        super().__init__(str(message))
+        self.code, self.message, self.errors = code, message, errors or {}
+
+    def body(self) -> dict:
+        return error_body(self.code, self.message, self.errors)
+
+
 DEFAULT_MESSAGES = {
     400: _l("The request is malformed."),
     401: _l("Please log in first."),
@@ -110,7 +122,17 @@ def handle_unexpected(error: Exception):
     return _html_error(500), 500
 
 
+def handle_domain_error(error: DomainError):
+    from .extensions import db
+
+    db.session.rollback()
+    if wants_json():
+        return error_response(error.code, error.message, error.errors)
+    return _html_error(error.code, error.message), error.code
+
+
 def register_error_handlers(app):
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(InterfaceError, handle_database_unavailable)

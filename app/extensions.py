@@ -1,13 +1,18 @@
 """Extension objects, created unbound and attached in `create_app`."""
+import json
+
 from flask_babel import Babel
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_smorest import Api
+from flask_smorest import Blueprint as SmorestBlueprint
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+from webargs import core as webargs_core
+from webargs.flaskparser import FlaskParser, is_json_request
 
 # Stable constraint names make Alembic migrations readable and portable.
 NAMING_CONVENTION = {
@@ -30,3 +35,28 @@ jwt = JWTManager()
 babel = Babel()
 api = Api()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def _refuse_duplicates(pairs):
+    keys = [key for key, _value in pairs]
+    if len(keys) != len(set(keys)):
+        raise json.JSONDecodeError("duplicated key", "{}", 0)
+    return dict(pairs)
+
+
+def _refuse_constant(name):
+    raise json.JSONDecodeError(f"{name} is not JSON", name, 0)
+
+
+class StrictJSONParser(FlaskParser):
+    """JSON bodies as RFC 8259 means them: a duplicated key or NaN/Infinity is malformed (400)."""
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return webargs_core.missing
+        return json.loads(req.get_data(cache=True), object_pairs_hook=_refuse_duplicates,
+                          parse_constant=_refuse_constant)
+
+
+# Every flask-smorest blueprint parses with it (set before any blueprint is declared).
+SmorestBlueprint.ARGUMENTS_PARSER = StrictJSONParser()

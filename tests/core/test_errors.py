@@ -91,3 +91,12 @@ def test_production_refuses_default_secrets(db_url):
     with pytest.raises(RuntimeError, match="default secrets"):
         create_app({"ENV_NAME": "production", "SQLALCHEMY_DATABASE_URI": db_url,
                     "SECRET_KEY": "dev-only-secret-change-me-before-production"})
+
+
+@pytest.mark.parametrize("body", [
+    '{"phone": "+6281234567890", "phone": "+6281234567891", "password": "x"}',
+    '{"phone": NaN, "password": "x"}',
+    '{"phone": Infinity, "password": "x"}',
+])
+def test_duplicated_keys_and_non_json_numbers_are_malformed(client, body):
+    assert_error(client.post("/api/v1/auth/login", data=body, content_type="application/json"), 400)
