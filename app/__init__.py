@@ -11,12 +11,23 @@ API_BLUEPRINTS = [
     "app.accounts.api:blp",
     "app.accounts.api:me_blp",
     "app.missions.api:blp",
+    "app.presence.api:blp",
+    "app.help.api:blp",
+    "app.help.api:queue_blp",
+    "app.audit.api:blp",
+    "app.sync.api:blp",
+    "app.channels.api:blp",
+    "app.accounts.data_rights:blp",
+    "app.integration.api:stats_blp",
+    "app.integration.api:blp",
 ]
 PAGE_BLUEPRINTS = [
     "app.pwa.views:bp",
+    "app.channels.views:bp",
+    "app.console.views:bp",
 ]
 # Models modules imported so that metadata (and Alembic) sees every table.
-MODEL_MODULES = ["app.accounts.models", "app.missions.models", "app.sync.models"]
+MODEL_MODULES = ["app.accounts.models", "app.missions.models", "app.sync.models", "app.presence.models", "app.help.models", "app.audit.models", "app.channels.models", "app.integration.models"]
 
 
 def _load(path: str):

@@ -18,6 +18,8 @@ TRANSLATIONS = ROOT / "translations"
 # Each feature contributes a seed step: (label, "module:function"). Each is idempotent.
 SEED_STEPS = [
     ("missions", "app.missions.services:seed_missions"),
+    ("schemes", "app.channels.services:seed_schemes"),
+    ("sample agencies (SAMPLE data, not the official registry)", "app.channels.services:seed_sample_agencies"),
 ]
 SAMPLE_STEPS = [
     ("sample accounts", "app.accounts.sample:seed_sample_accounts"),
@@ -151,3 +153,9 @@ def register_cli(app):
     app.cli.add_command(users)
     app.cli.add_command(tokens)
     app.cli.add_command(translate)
+    from .channels.cli import channels
+
+    app.cli.add_command(channels)
+    from .integration.cli import integration
+
+    app.cli.add_command(integration)

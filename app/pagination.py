@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import current_app
 from flask_smorest import abort
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, literal, or_, tuple_
 
 from .extensions import db
 from .i18n import _
@@ -47,7 +47,16 @@ def decode_cursor(cursor: str, scope: str) -> tuple:
 
 
 def after(order: list, values: tuple):
-    """WHERE clause selecting the rows after `values` in `order` [(column, 'asc'|'desc'), ...]."""
+    """WHERE clause selecting the rows after `values` in `order` [(column, 'asc'|'desc'), ...].
+
+    One direction for all columns gives a row-value comparison, which PostgreSQL answers
+    straight from a composite index; mixed directions expand into ORs.
+    """
+    directions = {direction for _column, direction in order}
+    if len(directions) == 1:
+        columns = tuple_(*[column for column, _d in order])
+        bound = tuple_(*[literal(value, type_=column.type) for (column, _d), value in zip(order, values)])
+        return columns > bound if directions == {"asc"} else columns < bound
     clauses = []
     for i, (column, direction) in enumerate(order):
         equal = [col == values[j] for j, (col, _d) in enumerate(order[:i])]

@@ -36,6 +36,9 @@ def app_config(url: str, **extra) -> dict:
         "RATELIMIT_AUTH": "100000 per minute",
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "JWT_SECRET_KEY": "test-jwt-key-that-is-long-enough-0123456789",
+        # argon2id at its cheapest: the suite creates hundreds of accounts.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
         **extra,
     }
 

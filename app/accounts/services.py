@@ -1,6 +1,7 @@
 """Accounts: registration, password checks, token issue, rotation and revocation."""
 import uuid
 from datetime import datetime, timezone
+from functools import lru_cache
 
 import phonenumbers
 from argon2 import PasswordHasher
@@ -13,9 +14,23 @@ from ..extensions import db
 from ..types import utcnow
 from .models import AuthSession, RefreshToken, RevokedToken, User
 
-_hasher = PasswordHasher()
-# Checked against when the user is unknown, so both failures cost the same time.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@lru_cache(maxsize=4)
+def _hasher_for(time_cost: int, memory_cost: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
+
+
+def _hasher() -> PasswordHasher:
+    """argon2id with the library's defaults; the test suite lowers the cost to stay fast."""
+    config = current_app.config
+    return _hasher_for(config.get("ARGON2_TIME_COST", 3), config.get("ARGON2_MEMORY_COST", 65536))
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(time_cost: int, memory_cost: int) -> str:
+    """Checked against when the user is unknown, so both failures cost the same time."""
+    return _hasher_for(time_cost, memory_cost).hash("not-a-real-password")
 
 
 class AccountError(Exception):
@@ -38,7 +53,7 @@ def normalise_phone(raw: str) -> str:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def create_user(*, full_name, password, role="worker", phone=None, email=None, language="id", mission=None):
@@ -68,13 +83,14 @@ def find_login(identifier: str) -> User | None:
 def authenticate(identifier: str, password: str) -> User | None:
     """The user for this login pair, or None — the same cost whether the user exists or not."""
     user = find_login(identifier)
+    hasher = _hasher()
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        hasher.verify(user.password_hash if user else _dummy_hash(hasher.time_cost, hasher.memory_cost), password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.is_active:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
+    if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
 

@@ -1,5 +1,12 @@
 """Worker pages. Forms post plainly (no JavaScript needed); the PWA layers the outbox on top."""
-from flask import Blueprint, redirect, render_template, request, url_for
+import hashlib
+import json
+import uuid
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_jwt_extended import (current_user, get_jwt, set_access_cookies, set_refresh_cookies, unset_jwt_cookies,
                                 verify_jwt_in_request)
 
@@ -9,7 +16,7 @@ from ..accounts import services as accounts
 from ..accounts.api import auth_limit
 from ..accounts.schemas import RegisterSchema
 from ..extensions import db, limiter
-from ..i18n import _, translate_message
+from ..i18n import _, _l, translate_message
 
 bp = Blueprint("pwa", __name__, template_folder="templates")
 
@@ -90,4 +97,279 @@ def logout():
         db.session.commit()
     response = redirect(url_for("pwa.home"))
     unset_jwt_cookies(response)
+    return response
+
+
+# ---------------------------------------------------------------- the offline-first worker pages
+
+CATEGORY_LABELS = {
+    "unpaid_wages": _l("Wages not paid"), "abuse_violence": _l("Abuse or violence"),
+    "document_withheld": _l("Passport or documents held by someone else"),
+    "detention_legal": _l("Arrested or legal trouble"), "trafficking": _l("Trafficking or forced work"),
+    "health_emergency": _l("Health emergency"), "contract_dispute": _l("Contract dispute"),
+    "repatriation": _l("I want to go home"), "lost_contact": _l("Lost contact with family"), "other": _l("Other"),
+}
+URGENCY_LABELS = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"),
+                  "emergency": _l("Emergency: I am in danger now")}
+STATUS_LABELS = {
+    "new": _l("Received"), "triaged": _l("Being reviewed"), "in_progress": _l("Being handled"),
+    "resolved": _l("Resolved"), "closed": _l("Closed"), "referred": _l("Referred to another office"),
+    "withdrawn": _l("Withdrawn"),
+}
+SECTOR_LABELS = {
+    "domestic_work": _l("Domestic work"), "caregiver": _l("Caregiver"), "manufacturing": _l("Manufacturing"),
+    "construction": _l("Construction"), "plantation": _l("Plantation"), "agriculture": _l("Agriculture"),
+    "fishing": _l("Fishing"), "hospitality": _l("Hotels and restaurants"), "healthcare": _l("Healthcare"),
+    "services": _l("Services"), "other": _l("Other"),
+}
+CARD_FILE = Path(__file__).with_name("emergency_card.json")
+HOTLINES_FILE = Path(__file__).resolve().parent.parent / "missions" / "seed" / "hotlines.json"
+STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
+# What the service worker keeps for offline use; its version is a hash of these files.
+SHELL_PAGES = ["/", "/help", "/requests", "/presence", "/emergency", "/channels", "/offline"]
+SHELL_STATIC = ["css/app.css", "js/app.js", "js/store.js", "js/sync.js", "icons/icon-192.png"]
+# Imported by module path, so kept under their plain URLs; the rest under the versioned URLs the
+# pages use, which the service worker's install then finds in the HTTP cache.
+UNVERSIONED = {"js/store.js", "js/sync.js"}
+
+
+def _labels() -> dict:
+    """Texts the page scripts show, translated here so that they work offline in the page's language."""
+    return {
+        "state": {"pending": _("Saved on your phone. It will be sent when you have signal."),
+                  "synced": _("Received by the mission."),
+                  "rejected": _("Not accepted. Please correct it and send again.")},
+        "status": {k: str(v) for k, v in STATUS_LABELS.items()},
+        "category": {k: str(v) for k, v in CATEGORY_LABELS.items()},
+        "urgency": {k: str(v) for k, v in URGENCY_LABELS.items()},
+        "correct": _("Correct and send again"),
+        "messages": _("Messages"),
+        "from_mission": _("Mission"),
+        "from_me": _("Me"),
+        "send": _("Send message"),
+        "empty": _("You have not asked for help yet."),
+        "login": _("Log in so that your saved items can be sent."),
+        "offline": _("You are offline. What you write is kept on your phone."),
+        "reference": _("Reference"),
+    }
+
+
+def _countries() -> list[tuple[str, str]]:
+    """(code, name) of the countries with an Indonesian mission, by name."""
+    import pycountry
+    from sqlalchemy import select
+
+    from ..missions.models import Mission
+
+    codes = db.session.scalars(select(Mission.country).distinct()).all()
+    names = [(c, getattr(pycountry.countries.get(alpha_2=c), "name", c)) for c in codes]
+    return sorted(names, key=lambda pair: pair[1])
+
+
+def _current_presence(user):
+    if user is None:
+        return None
+    from ..presence.services import current_presence
+
+    return current_presence(user)
+
+
+def _page(template: str, status: int = 200, **context):
+    user = page_user()
+    context.setdefault("presence", _current_presence(user))
+    return render_template(template, user=user, labels=_labels(), **context), status
+
+
+def _form_data(form, fields) -> dict:
+    """A plain form as the API body: empty optional fields left out, `a.b` names nested."""
+    data = {}
+    for name in fields:
+        value = (form.get(name) or "").strip()
+        if not value:
+            continue
+        if "." in name:
+            outer, inner = name.split(".", 1)
+            data.setdefault(outer, {})[inner] = value
+        else:
+            data[name] = value
+    return data
+
+
+def _require_login():
+    """A plain form POST needs a login (and its CSRF token); otherwise to the login page."""
+    try:
+        verify_jwt_in_request(locations=["cookies"])
+    except Exception:
+        return redirect("/login?next=" + request.path)
+    return None
+
+
+HELP_FIELDS = ("id", "category", "urgency", "description", "country", "region", "city", "contact_phone")
+
+
+@bp.route("/help", methods=["GET", "POST"])
+def help_page():
+    """A new help request. With JavaScript it goes to the outbox; without, it is posted here."""
+    errors = {}
+    if request.method == "POST":
+        refused = _require_login()
+        if refused:
+            return refused
+        from ..errors import DomainError
+        from ..help.schemas import HelpRequestInSchema
+        from ..help.services import create_help_request
+
+        try:
+            create_help_request(current_user, HelpRequestInSchema().load(_form_data(request.form, HELP_FIELDS)))
+            db.session.commit()
+            return redirect(url_for("pwa.requests_page"))
+        except ValidationError as exc:
+            errors = translate_message(exc.messages)
+        except DomainError as exc:
+            db.session.rollback()
+            errors = {"_": [str(exc.message)]}
+    return _page("pwa/help.html", 422 if errors else 200, errors=errors, form=request.form,
+                 new_id=str(uuid.uuid4()), countries=_countries(),
+                 categories=CATEGORY_LABELS, urgencies=URGENCY_LABELS)
+
+
+@bp.get("/requests")
+def requests_page():
+    """The worker's requests: the server's list, which the page script merges with the outbox."""
+    user = page_user()
+    items = []
+    if user is not None:
+        from ..help.schemas import HelpRequestSchema
+        from ..help.services import list_for_worker
+
+        items = HelpRequestSchema(many=True).dump(list_for_worker(user, limit=100)["items"])
+    return _page("pwa/requests.html", items=items, status_labels=STATUS_LABELS, categories=CATEGORY_LABELS)
+
+
+PRESENCE_FIELDS = ("id", "passport_number", "nik", "country", "region", "city", "address", "employer_name",
+                   "employer_phone", "sector", "scheme", "arrival_date", "contract_end_date",
+                   "emergency_contact.name", "emergency_contact.phone", "emergency_contact.relation")
+
+
+@bp.route("/presence", methods=["GET", "POST"])
+def presence_page():
+    """Lapor diri: tell the mission where the worker lives and works."""
+    errors = {}
+    if request.method == "POST":
+        refused = _require_login()
+        if refused:
+            return refused
+        from ..errors import DomainError
+        from ..presence.schemas import PresenceInSchema
+        from ..presence.services import submit_presence
+
+        try:
+            submit_presence(current_user, PresenceInSchema().load(_form_data(request.form, PRESENCE_FIELDS)))
+            db.session.commit()
+            return redirect(url_for("pwa.presence_page"))
+        except ValidationError as exc:
+            errors = translate_message(exc.messages)
+        except DomainError as exc:
+            db.session.rollback()
+            errors = {"_": [str(exc.message)]}
+    return _page("pwa/presence.html", 422 if errors else 200, errors=errors, form=request.form,
+                 new_id=str(uuid.uuid4()), countries=_countries(), sectors=SECTOR_LABELS)
+
+
+@lru_cache(maxsize=1)
+def _emergency_sources() -> tuple[dict, list]:
+    return json.loads(CARD_FILE.read_text("utf-8")), json.loads(HOTLINES_FILE.read_text("utf-8"))
+
+
+@bp.get("/emergency")
+def emergency_page():
+    """Hotlines and a card to show, in the destination country's language; precached for offline use."""
+    cards, hotlines = _emergency_sources()
+    user = page_user()
+    presence = _current_presence(user)
+    country = presence.country if presence else None
+    lang = str(get_locale() or "id")
+    card_lang = cards["country_languages"].get(country or "", "en")
+    languages = [k for k in cards if k != "country_languages"]
+
+    def texts(entry):
+        return entry["texts"].get(lang) or entry["texts"].get("id") or next(iter(entry["texts"].values()))
+
+    national = [{**h, **texts(h)} for h in hotlines if h["scope"] == "national"]
+    local = [{**h, **texts(h)} for h in hotlines if h["scope"] == "country" and h["country"] == country]
+    mission = presence.mission if presence else (user.mission if user is not None else None)
+    return _page("pwa/emergency.html", presence=presence, mission=mission, national=national, local=local,
+                 card=cards[card_lang], card_lang=card_lang,
+                 other_cards=[(k, cards[k]) for k in languages if k != card_lang], lang=lang)
+
+
+@bp.get("/offline")
+def offline_page():
+    """Shown by the service worker when a page is neither online nor saved on the phone."""
+    return _page("pwa/offline.html")
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    body = {
+        "name": "Jembatan", "short_name": "Jembatan", "id": "/", "start_url": "/", "scope": "/",
+        "display": "standalone", "theme_color": "#9b1c1c", "background_color": "#f7f7f8",
+        "lang": str(get_locale() or "id"),
+        "description": _("Help for Indonesian workers abroad, also without signal."),
+        "icons": [
+            {"src": "/static/icons/icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any"},
+            {"src": "/static/icons/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any"},
+            {"src": "/static/icons/maskable-512.png", "sizes": "512x512", "type": "image/png",
+             "purpose": "maskable"},
+        ],
+    }
+    response = current_app.response_class(json.dumps(body, ensure_ascii=False), mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@lru_cache(maxsize=4)
+def _shell_version(mtimes: tuple) -> str:
+    digest = hashlib.sha256()
+    for name in SHELL_STATIC + ["sw.js"]:
+        digest.update((STATIC_DIR / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker at scope `/`; its cache version changes whenever a shell file changes."""
+    mtimes = tuple((STATIC_DIR / n).stat().st_mtime_ns for n in SHELL_STATIC + ["sw.js"])
+    source = (STATIC_DIR / "sw.js").read_text("utf-8")
+    from ..web import asset
+
+    files = ["/static/" + n if n in UNVERSIONED else asset(n) for n in SHELL_STATIC]
+    source = source.replace("__VERSION__", _shell_version(mtimes)).replace(
+        "__SHELL__", json.dumps(SHELL_PAGES + files + ["/manifest.webmanifest"]))
+    response = current_app.response_class(source, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.post("/session/refresh")
+@limiter.limit(auth_limit)
+def refresh_session():
+    """New access and refresh cookies from the refresh cookie (the page scripts call it on a 401)."""
+    from flask_jwt_extended.exceptions import JWTExtendedException
+    from jwt.exceptions import PyJWTError
+
+    try:
+        verify_jwt_in_request(refresh=True, locations=["cookies"])
+    except (JWTExtendedException, PyJWTError):
+        return {"code": 401, "message": _("Please log in again.")}, 401
+    tokens = accounts.rotate_refresh_token(get_jwt(), current_user)
+    db.session.commit()
+    if tokens is None:
+        response = current_app.response_class(status=401)
+        unset_jwt_cookies(response)
+        return response
+    response = current_app.response_class(status=204)
+    set_access_cookies(response, tokens["access_token"])
+    set_refresh_cookies(response, tokens["refresh_token"])
     return response

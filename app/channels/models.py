@@ -1,0 +1,79 @@
+"""Legal channels: placement schemes, licensed agencies (P3MI) and mission-verified job orders."""
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Date, ForeignKey, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..types import IdMixin, TimestampMixin, UTCDateTime
+
+SCHEME_KINDS = ("g2g", "p2p", "ssw", "internship", "individual", "one_channel", "rule")
+SECTORS = ("domestic_work", "caregiver", "manufacturing", "construction", "plantation", "agriculture", "fishing",
+           "hospitality", "healthcare", "services", "other")
+AGENCY_STATUSES = ("active", "suspended", "revoked", "expired")
+JOB_ORDER_STATUSES = ("verified", "rejected", "expired")
+# The texts every scheme carries in each language.
+SCHEME_TEXT_FIELDS = ("name", "summary", "requirements", "documents", "worker_costs", "employer_costs",
+                      "legal_basis", "red_flags")
+
+
+class Scheme(IdMixin, TimestampMixin, db.Model):
+    """A legal route to work abroad (or a rule that governs the routes), with texts in id and en."""
+
+    __tablename__ = "schemes"
+
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    countries: Mapped[list] = mapped_column(JSON, default=list)
+    sectors: Mapped[list] = mapped_column(JSON, default=list)
+    # {"id": {name, summary, requirements[], ...}, "en": {...}}
+    texts: Mapped[dict] = mapped_column(JSON, default=dict)
+    sources: Mapped[list] = mapped_column(JSON, default=list)
+    checked_at: Mapped[date | None] = mapped_column(Date)
+    # Derived columns that let SQLite and PostgreSQL filter alike with LIKE (kept by services).
+    countries_key: Mapped[str] = mapped_column(String(400), default="")
+    sectors_key: Mapped[str] = mapped_column(String(400), default="")
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    def text(self, lang: str) -> dict:
+        return self.texts.get(lang) or self.texts.get("id") or {}
+
+
+class Agency(IdMixin, TimestampMixin, db.Model):
+    """A placement agency (P3MI) and its licence (SIP3MI)."""
+
+    __tablename__ = "agencies"
+
+    licence_number: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    address: Mapped[str | None] = mapped_column(String(400))
+    branches: Mapped[list] = mapped_column(JSON, default=list)
+    is_sample: Mapped[bool] = mapped_column(default=False)
+    search_text: Mapped[str] = mapped_column(String(800), default="")
+
+
+class JobOrder(IdMixin, TimestampMixin, db.Model):
+    """A job order (demand letter) checked by the mission that covers the employer's place."""
+
+    __tablename__ = "job_orders"
+
+    number: Mapped[str] = mapped_column(String(100), unique=True)
+    employer: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    region: Mapped[str | None] = mapped_column(String(10))
+    sector: Mapped[str] = mapped_column(String(20))
+    positions: Mapped[int]
+    salary_offered: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    verified_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mission_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("missions.id"), index=True)
+
+    agency = relationship("Agency", lazy="joined")
+    mission = relationship("Mission", lazy="joined")

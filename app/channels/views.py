@@ -1,0 +1,135 @@
+"""Pages: `/channels` (schemes), `/channels/<slug>` and `/verify` (agency licence, job order). No JavaScript needed."""
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import format_currency, format_date, format_decimal, get_locale
+from flask_jwt_extended import current_user
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from ..errors import DomainError
+from ..extensions import db
+from ..i18n import _, _l, translate_message
+from ..security import ADMIN, STAFF, roles_required
+from . import services
+from .models import JOB_ORDER_STATUSES, SCHEME_KINDS, SECTORS, Scheme
+from .schemas import JobOrderCreateSchema
+
+bp = Blueprint("channel_pages", __name__, template_folder="templates")
+
+SECTOR_LABELS = {
+    "domestic_work": _l("Domestic work"), "caregiver": _l("Caregiver"), "manufacturing": _l("Manufacturing"),
+    "construction": _l("Construction"), "plantation": _l("Plantation"), "agriculture": _l("Agriculture"),
+    "fishing": _l("Fishing"), "hospitality": _l("Hotels and restaurants"), "healthcare": _l("Healthcare"),
+    "services": _l("Services"), "other": _l("Other"),
+}
+KIND_LABELS = {
+    "g2g": _l("Government to government (G to G)"), "p2p": _l("Through a licensed agency (P to P)"),
+    "ssw": _l("Specified Skilled Worker (SSW)"), "internship": _l("Internship"),
+    "individual": _l("Individual placement"), "one_channel": _l("One-channel system"), "rule": _l("Rule"),
+}
+# Colour class and text label go together: the colour is never the only signal.
+STATUS_TONES = {"active": "ok", "verified": "ok", "suspended": "warn"}
+
+
+def _lang() -> str:
+    return str(get_locale() or "id")
+
+
+def country_name(code: str) -> str:
+    return get_locale().territories.get(code.upper(), code) if get_locale() else code
+
+
+@bp.context_processor
+def _channel_helpers():
+    return {"sector_label": lambda s: str(SECTOR_LABELS.get(s, s)), "kind_label": lambda k: str(KIND_LABELS.get(k, k)),
+            "country_name": country_name}
+
+
+@bp.app_template_filter("format_day")
+def format_day(value) -> str:
+    """A date (or the day of a timestamp) in the reader's language, e.g. 23 November 2026."""
+    if value is None:
+        return ""
+    return format_date(value.date() if hasattr(value, "date") else value, "long")
+
+
+@bp.app_template_filter("format_money")
+def format_money(amount, currency) -> str:
+    return format_currency(amount, currency) if currency else format_decimal(amount)
+
+
+def _countries_in_use() -> list[tuple[str, str]]:
+    codes = {c for countries in db.session.scalars(select(Scheme.countries)) for c in countries or []}
+    return sorted(((c, country_name(c)) for c in codes), key=lambda pair: pair[1])
+
+
+@bp.get("/channels")
+def scheme_list():
+    country = (request.args.get("country") or "").strip().upper()
+    sector = (request.args.get("sector") or "").strip()
+    kind = (request.args.get("kind") or "").strip()
+    q = (request.args.get("q") or "").strip()[:200]
+    # A page answers a stray value by ignoring it, not with an error.
+    country = country if len(country) == 2 and country.isalpha() else ""
+    sector = sector if sector in SECTORS else ""
+    kind = kind if kind in SCHEME_KINDS else ""
+    stmt = services.scheme_query(country or None, sector or None, kind or None, q or None).order_by(Scheme.slug)
+    schemes = list(db.session.scalars(stmt.limit(200)))
+    return render_template("channels/list.html", schemes=schemes, lang=_lang(), countries=_countries_in_use(),
+                           sectors=SECTORS, filters={"country": country, "sector": sector, "kind": kind, "q": q})
+
+
+@bp.get("/channels/<slug>")
+def scheme_detail(slug):
+    scheme = services.get_scheme(slug)
+    if scheme is None:
+        abort(404)
+    return render_template("channels/detail.html", scheme=scheme, t=scheme.text(_lang()))
+
+
+@bp.get("/verify")
+def verify():
+    licence_number = (request.args.get("licence_number") or "").strip()[:100]
+    number = (request.args.get("number") or "").strip()[:100]
+    agency_result = order_result = None
+    if licence_number:
+        agency = services.get_agency(licence_number)
+        status = services.effective_status(agency) if agency else "unknown"
+        agency_result = {"query": licence_number, "agency": agency, "status": status}
+    if number:
+        order = services.get_job_order(number)
+        status = order.status if order else "unknown"
+        order_result = {"query": number, "order": order, "status": status,
+                        "agency_status": services.effective_status(order.agency) if order else None}
+    return render_template("channels/verify.html", licence_number=licence_number, number=number,
+                           agency_result=agency_result, order_result=order_result,
+                           hotlines=services.kp2mi_hotlines(_lang()), tone=lambda s: STATUS_TONES.get(s, "bad"),
+                           label=services.status_label)
+
+
+# --- console: job orders of the staff member's mission ---------------------------------------------
+
+@bp.route("/console/job-orders", methods=["GET", "POST"])
+@roles_required(STAFF, ADMIN)
+def console_job_orders():
+    """List the mission's job orders and record a new one (a plain form; the rules are the API's)."""
+    errors, message, form, code = {}, None, {}, 200
+    if request.method == "POST":
+        form = request.form
+        data = {k: v.strip() for k, v in form.items() if k in JobOrderCreateSchema().fields and v.strip()}
+        if data.get("positions", "").isdigit():
+            data["positions"] = int(data["positions"])
+        try:
+            order = services.create_job_order(current_user, JobOrderCreateSchema().load(data))
+            db.session.commit()
+        except ValidationError as exc:
+            db.session.rollback()
+            errors, message, code = translate_message(exc.messages), _("Some fields are not valid."), 422
+        except DomainError as exc:
+            db.session.rollback()
+            errors, message, code = translate_message(exc.errors), str(exc.message), exc.code
+        else:
+            return redirect(url_for("channel_pages.console_job_orders", created=order.number), code=303)
+    return render_template("channels/console_job_orders.html", orders=services.job_orders_for(current_user),
+                           errors=errors, message=message, form=form, sectors=SECTORS,
+                           statuses=JOB_ORDER_STATUSES, created=request.args.get("created", "")[:100],
+                           label=services.status_label, tone=lambda s: STATUS_TONES.get(s, "bad")), code

@@ -1,0 +1,262 @@
+"""The staff console (`/console`): the mission's queue and the request detail, plain server-rendered forms.
+
+Every rule (scope, workflow, claim, audit) lives in app.help.services; these handlers parse
+the form, call the service, commit once and redirect back (POST-redirect-GET).
+"""
+import uuid
+from types import SimpleNamespace
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_datetime, format_timedelta
+from flask_jwt_extended import current_user
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..errors import DomainError
+from ..extensions import db
+from ..help import services as help_services
+from ..help.models import CATEGORIES, STATUSES, URGENCIES
+from ..help.priority import BANDS, band_name
+from ..help.schemas import NoteInSchema, QueueUpdateSchema, StaffMessageInSchema, is_overdue
+from ..help.workflow import TRANSITIONS
+from ..i18n import _, _l, translate_message
+from ..missions.models import Mission
+from ..presence.models import SECTORS
+from ..security import ADMIN, STAFF, can_act_for_mission, roles_required
+from ..types import utcnow
+
+bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
+
+PAGE_SIZE = 50
+
+# Staff words (the worker's pages use gentler ones for the same values).
+STATUS_LABELS = {
+    "new": _l("New"), "triaged": _l("Triaged"), "in_progress": _l("In progress"), "resolved": _l("Resolved"),
+    "closed": _l("Closed"), "referred": _l("Referred"), "withdrawn": _l("Withdrawn by the worker"),
+}
+CATEGORY_LABELS = {
+    "unpaid_wages": _l("Unpaid wages"), "abuse_violence": _l("Abuse or violence"),
+    "document_withheld": _l("Documents withheld"), "detention_legal": _l("Detention or legal trouble"),
+    "trafficking": _l("Trafficking"), "health_emergency": _l("Health emergency"),
+    "contract_dispute": _l("Contract dispute"), "repatriation": _l("Repatriation"),
+    "lost_contact": _l("Lost contact"), "other": _l("Other"),
+}
+URGENCY_LABELS = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"), "emergency": _l("Emergency")}
+BAND_LABELS = {"critical": _l("Critical"), "high": _l("High"), "normal": _l("Normal"), "low": _l("Low")}
+EVENT_LABELS = {"status": _l("Status"), "claim": _l("Claimed"), "assign": _l("Assignee"),
+                "transfer": _l("Transferred"), "priority": _l("Priority override")}
+SECTOR_LABELS = {
+    "domestic_work": _l("Domestic work"), "caregiver": _l("Caregiver"), "manufacturing": _l("Manufacturing"),
+    "construction": _l("Construction"), "plantation": _l("Plantation"), "agriculture": _l("Agriculture"),
+    "fishing": _l("Fishing"), "hospitality": _l("Hotels and restaurants"), "healthcare": _l("Healthcare"),
+    "services": _l("Services"), "other": _l("Other"),
+}
+assert set(SECTOR_LABELS) == set(SECTORS)
+
+# Said after an action; flashed as a key so the next page says it in its own language.
+DONE_MESSAGES = {
+    "claimed": _l("You have claimed this request."), "status": _l("The status has been changed."),
+    "priority": _l("The priority has been changed."), "transferred": _l("The request has been transferred."),
+    "note": _l("The note has been saved."), "message": _l("The message has been sent to the worker."),
+}
+
+staff_only = roles_required(STAFF, ADMIN)
+
+
+@bp.app_template_filter("waited")
+def waited(since) -> str:
+    """How long ago, in words of the reader's language ("3 days")."""
+    return format_timedelta(utcnow() - since, threshold=1.1) if since else ""
+
+
+@bp.app_template_filter("console_day")
+def console_day(value) -> str:
+    return format_date(value, "long") if value else ""
+
+
+@bp.app_template_filter("console_time")
+def console_time(value) -> str:
+    return format_datetime(value, "medium") if value else ""
+
+
+@bp.context_processor
+def _labels():
+    return {"status_label": lambda s: str(STATUS_LABELS.get(s, s)),
+            "category_label": lambda c: str(CATEGORY_LABELS.get(c, c)),
+            "urgency_label": lambda u: str(URGENCY_LABELS.get(u, u)),
+            "band_label": lambda b: str(BAND_LABELS.get(b, b)),
+            "event_label": lambda k: str(EVENT_LABELS.get(k, k)),
+            "sector_label": lambda s: str(SECTOR_LABELS.get(s, s)),
+            "done_label": lambda key: str(DONE_MESSAGES.get(key, "")),
+            "band_name": band_name, "is_overdue": is_overdue}
+
+
+def _who(ids):
+    """who(user id) → full name, for the people a page mentions (ids as UUIDs or strings)."""
+    wanted = set()
+    for value in ids:
+        try:
+            wanted.add(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    names = {}
+    if wanted:
+        names = {str(i): n for i, n in db.session.execute(
+            select(User.id, User.full_name).where(User.id.in_(wanted))).all()}
+    return lambda user_id: names.get(str(user_id), "") if user_id else ""
+
+
+def _missions() -> list[Mission]:
+    return list(db.session.scalars(select(Mission).order_by(Mission.code)))
+
+
+def _as_mission_staff(user, mission: Mission):
+    """An admin looking at one mission reads the queue as that mission's staff would (same service rules)."""
+    return SimpleNamespace(id=user.id, role=STAFF, mission_id=mission.id)
+
+
+@bp.get("")
+@staff_only
+def queue():
+    """The mission's queue, most urgent first, with the filters and the counts per status."""
+    status = request.args.get("status", "")
+    category = request.args.get("category", "")
+    mine = request.args.get("mine") == "1"
+    mission_code = request.args.get("mission", "")
+    # A page answers a stray filter value by ignoring it, not with an error.
+    status = status if status in STATUSES else ""
+    category = category if category in CATEGORIES else ""
+    missions = _missions() if current_user.role == ADMIN else []
+    mission = next((m for m in missions if m.code == mission_code), None)
+    reader = _as_mission_staff(current_user, mission) if mission else current_user
+    page = help_services.queue(reader, status=status or None, category=category or None, assignee_me=mine,
+                               cursor=request.args.get("cursor") or None, limit=PAGE_SIZE)
+    counts = help_services.counts_by_status(reader)
+    filters = {"status": status, "category": category, "mine": mine, "mission": mission.code if mission else ""}
+    next_url = None
+    if page["next_cursor"]:
+        args = {k: v for k, v in filters.items() if v}
+        args["mine"] = "1" if mine else None
+        next_url = url_for("console.queue", cursor=page["next_cursor"], **{k: v for k, v in args.items() if v})
+    return render_template(
+        "console/queue.html", items=page["items"], next_url=next_url, first_page=bool(request.args.get("cursor")),
+        counts=counts, total=sum(counts.values()), filters=filters, statuses=STATUSES, categories=CATEGORIES,
+        missions=missions, mission=mission, scope_mission=mission or _own_mission(),
+        who=_who(r.assignee_id for r in page["items"] if r.assignee_id))
+
+
+def _own_mission():
+    return db.session.get(Mission, current_user.mission_id) if current_user.mission_id else None
+
+
+def _render_detail(help_request_id, error=None, errors=None, form=None, code=200):
+    help_request = help_services.get_for_staff(current_user, help_request_id)
+    who = _who([help_request.assignee_id, help_request.user_id]
+               + [e.actor_id for e in help_request.history]
+               + [e.to_value for e in help_request.history if e.kind in ("claim", "assign") and e.to_value]
+               + [m.author_id for m in help_request.messages]
+               + [n.author_id for n in help_request.notes])
+    page = render_template(
+        "console/detail.html", r=help_request, presence=getattr(help_request, "worker_presence", None),
+        moves=sorted(TRANSITIONS.get(help_request.status, ()), key=STATUSES.index), bands=list(BANDS),
+        missions=_missions(), who=who, error=error, errors=errors or {}, form=form or {},
+        message_id=uuid.uuid4())
+    # The audit entry of this read is part of the request's unit of work.
+    db.session.commit()
+    return page, code
+
+
+@bp.get("/requests/<uuid:help_request_id>")
+@staff_only
+def detail(help_request_id):
+    """One request: the worker's presence (an audited read), history, messages, notes and the actions."""
+    return _render_detail(help_request_id)
+
+
+def _act(help_request_id, action, done, back=None):
+    """Run `action()`; commit and go back to the detail (or to `back(result)`), or show the refusal."""
+    try:
+        result = action()
+    except ValidationError as exc:
+        db.session.rollback()
+        errors = translate_message(exc.messages)
+        return _render_detail(help_request_id, error=_("Some fields are not valid."), errors=errors,
+                              form=request.form, code=422)
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.code in (403, 404):
+            raise
+        return _render_detail(help_request_id, error=str(exc.message), errors=translate_message(exc.errors),
+                              form=request.form, code=exc.code)
+    target = (back and back(result)) or url_for("console.detail", help_request_id=help_request_id)
+    db.session.commit()
+    flash(done)
+    return redirect(target, code=303)
+
+
+def _form(*names) -> dict:
+    """The named form fields that were sent (an empty select means "no value")."""
+    return {n: request.form[n] for n in names if n in request.form}
+
+
+@bp.post("/requests/<uuid:help_request_id>/claim")
+@staff_only
+def claim(help_request_id):
+    return _act(help_request_id, lambda: help_services.claim(current_user, help_request_id),
+                "claimed")
+
+
+@bp.post("/requests/<uuid:help_request_id>/status")
+@staff_only
+def change_status(help_request_id):
+    def action():
+        data = QueueUpdateSchema().load(_form("status") or {"status": ""})
+        help_services.update(current_user, help_request_id, status=data["status"])
+
+    return _act(help_request_id, action, "status")
+
+
+@bp.post("/requests/<uuid:help_request_id>/priority")
+@staff_only
+def priority(help_request_id):
+    def action():
+        value = request.form.get("priority_override", "")
+        data = QueueUpdateSchema().load({"priority_override": value or None})
+        help_services.update(current_user, help_request_id, priority_override=data["priority_override"])
+
+    return _act(help_request_id, action, "priority")
+
+
+@bp.post("/requests/<uuid:help_request_id>/transfer")
+@staff_only
+def transfer(help_request_id):
+    def action():
+        data = QueueUpdateSchema().load({"mission_code": request.form.get("mission_code", "")})
+        return help_services.update(current_user, help_request_id, mission_code=data["mission_code"])
+
+    def back(help_request):
+        # Staff of the old mission can no longer open the request: back to their queue.
+        return None if can_act_for_mission(current_user, help_request.mission_id) else url_for("console.queue")
+
+    return _act(help_request_id, action, "transferred", back)
+
+
+@bp.post("/requests/<uuid:help_request_id>/notes")
+@staff_only
+def note(help_request_id):
+    def action():
+        data = NoteInSchema().load(_form("body"))
+        help_services.add_note(current_user, help_request_id, data["body"])
+
+    return _act(help_request_id, action, "note")
+
+
+@bp.post("/requests/<uuid:help_request_id>/messages")
+@staff_only
+def message(help_request_id):
+    def action():
+        data = StaffMessageInSchema().load(_form("id", "body"))
+        help_services.add_staff_message(current_user, help_request_id, data["body"], data.get("id") or uuid.uuid4())
+
+    return _act(help_request_id, action, "message")

@@ -1,0 +1,1 @@
+"""Help requests, the triage workflow, priority, messages and notes."""

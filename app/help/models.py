@@ -1,0 +1,116 @@
+"""Help requests, their status history, messages both ways and internal notes."""
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..types import IdMixin, TimestampMixin, UTCDateTime, utcnow
+
+CATEGORIES = ("unpaid_wages", "abuse_violence", "document_withheld", "detention_legal", "trafficking",
+              "health_emergency", "contract_dispute", "repatriation", "lost_contact", "other")
+URGENCIES = ("low", "normal", "high", "emergency")
+STATUSES = ("new", "triaged", "in_progress", "resolved", "closed", "referred", "withdrawn")
+TO_WORKER, FROM_WORKER = "to_worker", "from_worker"
+
+
+class HelpRequest(db.Model):
+    """A worker's call for help, routed to one mission's queue.
+
+    `created_at` is the worker's time (when they asked, perhaps offline; clamped to the
+    server's clock when in the future); `received_at` is when the server got it.
+    `band` is the priority band (app.help.priority), stored so that the queue's
+    ORDER BY band, created_at, id runs on an index.
+    `user_id` becomes NULL when the worker deletes their account (the record stays, anonymised).
+    """
+
+    __tablename__ = "help_requests"
+    __table_args__ = (
+        Index("ix_help_requests_queue", "mission_id", "band", "created_at", "id"),
+        Index("ix_help_requests_user_created", "user_id", "created_at", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    reference: Mapped[str] = mapped_column(String(12), unique=True)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    mission_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("missions.id"))
+    category: Mapped[str] = mapped_column(String(24))
+    urgency: Mapped[str] = mapped_column(String(12))
+    description: Mapped[str] = mapped_column(Text)
+    country: Mapped[str] = mapped_column(String(2))
+    region: Mapped[str | None] = mapped_column(String(10))
+    city: Mapped[str | None] = mapped_column(String(100))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lng: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(16), default="new", index=True)
+    priority_override: Mapped[str | None] = mapped_column(String(10))
+    band: Mapped[int] = mapped_column(SmallInteger)
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    mission = relationship("Mission", lazy="joined")
+    user = relationship("User", foreign_keys=[user_id], lazy="select")
+    messages = relationship("HelpMessage", back_populates="help_request", order_by="HelpMessage.created_at",
+                            lazy="select", cascade="all, delete-orphan", passive_deletes=True)
+    notes = relationship("InternalNote", order_by="InternalNote.created_at", lazy="select",
+                         cascade="all, delete-orphan", passive_deletes=True)
+    history = relationship("HelpRequestEvent", order_by="HelpRequestEvent.created_at", lazy="select",
+                           cascade="all, delete-orphan", passive_deletes=True)
+
+    @property
+    def location(self) -> dict | None:
+        return None if self.lat is None else {"lat": self.lat, "lng": self.lng}
+
+    @property
+    def status_history(self) -> list:
+        """The events the worker sees: status changes only."""
+        return [e for e in self.history if e.kind == "status"]
+
+
+class HelpRequestEvent(IdMixin, TimestampMixin, db.Model):
+    """The history of a request: status changes (shown to the worker), claims, transfers, overrides."""
+
+    __tablename__ = "help_request_events"
+
+    help_request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"),
+                                                       index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # status | claim | assign | transfer | priority
+    from_value: Mapped[str | None] = mapped_column(String(60))
+    to_value: Mapped[str | None] = mapped_column(String(60))
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    @property
+    def status(self) -> str | None:
+        return self.to_value if self.kind == "status" else None
+
+
+class HelpMessage(TimestampMixin, db.Model):
+    """A message between the worker and the mission's staff (never an internal note)."""
+
+    __tablename__ = "help_messages"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    help_request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"),
+                                                       index=True)
+    author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    direction: Mapped[str] = mapped_column(String(12))  # to_worker | from_worker
+    body: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    help_request = relationship("HelpRequest", back_populates="messages")
+
+
+class InternalNote(IdMixin, TimestampMixin, db.Model):
+    """Staff-only notes on a request; never shown to the worker."""
+
+    __tablename__ = "help_notes"
+
+    help_request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"),
+                                                       index=True)
+    author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,213 @@
+"""Help requests: the worker's bodies and views, the queue's items and detail."""
+from datetime import timedelta
+
+from flask import current_app
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from ..i18n import _
+from ..missions.schemas import MissionSchema
+from ..presence.schemas import Phone, StaffPresenceSchema, place_errors
+from ..schemas import PageArgs, StrictSchema, Text, UTCDateTime, now_utc, page_schema
+from .models import CATEGORIES, STATUSES, URGENCIES
+from .priority import BANDS, band_name
+
+BODY_MAX = 5000
+
+
+class LocationSchema(StrictSchema):
+    lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
+    lng = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
+
+
+class HelpRequestInSchema(StrictSchema):
+    """`POST /api/v1/help-requests` and sync's `help_request.create`."""
+
+    id = fields.UUID(load_default=None)
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    urgency = fields.String(required=True, validate=validate.OneOf(URGENCIES))
+    description = Text(required=True, max_length=BODY_MAX)
+    country = fields.String(required=True, validate=validate.Length(equal=2))
+    region = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=4, max=10))
+    city = Text(load_default=None, allow_none=True, max_length=100)
+    contact_phone = Phone(load_default=None, allow_none=True)
+    location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
+    created_at = UTCDateTime(load_default=None)
+
+    @validates_schema
+    def _place(self, data, **_kwargs):
+        errors = place_errors(data)
+        if errors:
+            raise ValidationError(errors)
+
+
+class MessageInSchema(StrictSchema):
+    """A message: from the worker `{id, body, created_at}`, from staff `{id?, body}`."""
+
+    id = fields.UUID(load_default=None)
+    body = Text(required=True, max_length=BODY_MAX)
+    created_at = UTCDateTime(load_default=None)
+
+
+class StaffMessageInSchema(StrictSchema):
+    id = fields.UUID(load_default=None)
+    body = Text(required=True, max_length=BODY_MAX)
+
+
+class NoteInSchema(StrictSchema):
+    body = Text(required=True, max_length=BODY_MAX)
+
+
+class QueueUpdateSchema(StrictSchema):
+    """`PATCH /api/v1/queue/{id}`: only the fields given change; null clears an override or an assignee."""
+
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    priority_override = fields.String(allow_none=True, validate=validate.OneOf(list(BANDS)))
+    assignee_id = fields.UUID(allow_none=True)
+    mission_code = fields.String(validate=validate.Length(min=2, max=40))
+
+    @validates_schema
+    def _something(self, data, **_kwargs):
+        if not data:
+            raise ValidationError(_("Give at least one field to change."))
+
+
+class CommaList(fields.String):
+    """`a,b` in a query string → ["a", "b"], each checked against `choices`."""
+
+    def __init__(self, choices, **kwargs):
+        self.choices = choices
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        items = [v.strip() for v in super()._deserialize(value, attr, data, **kwargs).split(",") if v.strip()]
+        bad = [v for v in items if v not in self.choices]
+        if bad or not items:
+            raise ValidationError(_("Must be one of: %(choices)s.", choices=", ".join(self.choices)))
+        return items
+
+
+class QueueArgs(PageArgs):
+    status = CommaList(STATUSES, validate=validate.Length(max=200))
+    category = CommaList(CATEGORIES, validate=validate.Length(max=400))
+    assignee = fields.String(validate=validate.OneOf(["me"]))
+
+
+class MessageSchema(Schema):
+    id = fields.UUID()
+    direction = fields.String(metadata={"enum": ["to_worker", "from_worker"]})
+    body = fields.String()
+    created_at = UTCDateTime()
+    received_at = UTCDateTime()
+
+
+class StaffMessageSchema(MessageSchema):
+    author_id = fields.UUID(allow_none=True)
+
+
+class StatusEventSchema(Schema):
+    status = fields.String()
+    at = UTCDateTime(attribute="created_at")
+
+
+class EventSchema(Schema):
+    kind = fields.String()
+    from_value = fields.String(data_key="from", allow_none=True)
+    to_value = fields.String(data_key="to", allow_none=True)
+    actor_id = fields.UUID(allow_none=True)
+    at = UTCDateTime(attribute="created_at")
+
+
+class NoteSchema(Schema):
+    id = fields.UUID()
+    author_id = fields.UUID(allow_none=True)
+    body = fields.String()
+    created_at = UTCDateTime()
+
+
+class HelpRequestSchema(Schema):
+    """The worker's view: status, mission, messages (never notes) and the status history."""
+
+    id = fields.UUID()
+    reference = fields.String()
+    category = fields.String()
+    urgency = fields.String()
+    description = fields.String()
+    country = fields.String()
+    region = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    contact_phone = fields.String(allow_none=True)
+    location = fields.Dict(allow_none=True)
+    status = fields.String()
+    mission = fields.Nested(MissionSchema, allow_none=True)
+    messages = fields.List(fields.Nested(MessageSchema))
+    history = fields.List(fields.Nested(StatusEventSchema), attribute="status_history")
+    created_at = UTCDateTime()
+    received_at = UTCDateTime()
+    updated_at = UTCDateTime()
+
+
+class HelpRequestSummarySchema(HelpRequestSchema):
+    """A list item for the worker (messages and history are on the detail)."""
+
+    class Meta:
+        exclude = ("messages", "history")
+
+
+def is_overdue(help_request) -> bool:
+    """`new` for longer than SLA_NEW_HOURS (from the worker's created_at)."""
+    limit = timedelta(hours=current_app.config["SLA_NEW_HOURS"])
+    return help_request.status == "new" and now_utc() - help_request.created_at > limit
+
+
+class MissionRefSchema(Schema):
+    code = fields.String()
+    name_en = fields.String()
+    name_id = fields.String()
+    hotline = fields.String(allow_none=True)
+
+
+class QueueItemSchema(Schema):
+    id = fields.UUID()
+    reference = fields.String()
+    category = fields.String()
+    urgency = fields.String()
+    status = fields.String()
+    priority = fields.Function(lambda r: band_name(r.band), metadata={"enum": list(BANDS)})
+    priority_override = fields.String(allow_none=True)
+    waiting_since = fields.Function(lambda r: UTCDateTime()._serialize(r.created_at, None, r),
+                                    metadata={"format": "date-time"})
+    overdue = fields.Function(is_overdue)
+    description = fields.String()
+    country = fields.String()
+    region = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    mission = fields.Nested(MissionRefSchema, allow_none=True)
+    assignee_id = fields.UUID(allow_none=True)
+    created_at = UTCDateTime()
+    received_at = UTCDateTime()
+    first_action_at = UTCDateTime(allow_none=True)
+    updated_at = UTCDateTime()
+
+
+class WorkerRefSchema(Schema):
+    id = fields.UUID()
+    full_name = fields.String()
+    phone = fields.String(allow_none=True)
+    language = fields.String()
+
+
+class QueueDetailSchema(QueueItemSchema):
+    """Everything staff need: the worker, their current presence (audited), history, messages, notes."""
+
+    contact_phone = fields.String(allow_none=True)
+    location = fields.Dict(allow_none=True)
+    worker = fields.Nested(WorkerRefSchema, attribute="user", allow_none=True)
+    presence = fields.Nested(StaffPresenceSchema, attribute="worker_presence", allow_none=True)
+    history = fields.List(fields.Nested(EventSchema))
+    messages = fields.List(fields.Nested(StaffMessageSchema))
+    notes = fields.List(fields.Nested(NoteSchema))
+
+
+HelpRequestPage = page_schema(HelpRequestSummarySchema, "HelpRequestPage")
+QueuePage = page_schema(QueueItemSchema, "QueuePage")
+WorkerListArgs = PageArgs

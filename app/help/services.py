@@ -1,0 +1,375 @@
+"""Help requests: the worker's side (create, message, withdraw) and the mission's (queue, claim,
+workflow, notes, messages). Services flush, never commit; the caller commits once."""
+import secrets
+import uuid
+
+from sqlalchemy import func, select, update as sql_update
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import DomainError
+from ..extensions import db
+from ..i18n import _
+from ..pagination import keyset_page
+from ..security import ADMIN, STAFF, can_act_for_mission, mission_scope
+from ..sync.feed import record_change
+from ..types import utcnow
+from .models import FROM_WORKER, TO_WORKER, HelpMessage, HelpRequest, HelpRequestEvent, InternalNote
+from .priority import priority_band
+from .workflow import can_move
+
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out on the phone
+
+
+class _Unset:
+    def __repr__(self):
+        return "UNSET"
+
+
+UNSET = _Unset()
+
+# Fields compared when a request id arrives again (the worker's clock is not content).
+CONTENT_FIELDS = ("category", "urgency", "description", "country", "region", "city", "contact_phone", "lat", "lng")
+
+
+def clamp_device_time(value):
+    """A device's clock may run ahead; a time in the future becomes the server's now."""
+    now = utcnow()
+    return now if value is None or value > now else value
+
+
+def _not_found():
+    return DomainError(404, _("Help request not found."))
+
+
+def _id_taken():
+    return DomainError(409, _("This id is already in use. Send the request again with a new id."))
+
+
+def new_reference() -> str:
+    """A short code like JBT-7K3Q9M that a worker can read out on the phone; unique."""
+    while True:
+        code = "JBT-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+        if db.session.scalar(select(HelpRequest.id).where(HelpRequest.reference == code)) is None:
+            return code
+
+
+# ---------------------------------------------------------------- worker side
+
+def _content(data: dict) -> dict:
+    location = data.get("location") or {}
+    return {
+        "category": data["category"], "urgency": data["urgency"], "description": data["description"],
+        "country": data["country"].upper(), "region": (data.get("region") or "").upper() or None,
+        "city": data.get("city"), "contact_phone": data.get("contact_phone"),
+        "lat": location.get("lat"), "lng": location.get("lng"),
+    }
+
+
+def _same_request_replay(user, existing: HelpRequest, content: dict) -> tuple[HelpRequest, bool]:
+    if existing.user_id != user.id or any(getattr(existing, k) != v for k, v in content.items()):
+        raise _id_taken()
+    return existing, False
+
+
+def _route_mission_id(user, content: dict):
+    from ..missions.services import route
+
+    mission = route(content["country"], content["region"], content["city"])
+    if mission is not None:
+        return mission.id
+    from ..presence.services import current_presence
+
+    presence = current_presence(user)
+    return presence.mission_id if presence else None
+
+
+def create_help_request(user, data: dict) -> tuple[HelpRequest, bool]:
+    """Create a request loaded by HelpRequestInSchema; (request, created).
+
+    Idempotent by `id`: the same id with the same content returns the stored request and
+    False; the same id with other content, or another user's id, is a 409 that reveals nothing.
+    """
+    request_id = data.get("id") or uuid.uuid4()
+    content = _content(data)
+    existing = db.session.get(HelpRequest, request_id)
+    if existing is not None:
+        return _same_request_replay(user, existing, content)
+    now = utcnow()
+    help_request = HelpRequest(
+        id=request_id, reference=new_reference(), user_id=user.id, mission_id=_route_mission_id(user, content),
+        status="new", band=priority_band(content["category"], content["urgency"]),
+        created_at=clamp_device_time(data.get("created_at")), received_at=now, **content,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(help_request)
+            db.session.flush()
+    except IntegrityError:
+        existing = db.session.get(HelpRequest, request_id, populate_existing=True)
+        if existing is None:
+            raise
+        return _same_request_replay(user, existing, content)
+    db.session.add(HelpRequestEvent(help_request_id=help_request.id, kind="status", to_value="new",
+                                    actor_id=user.id, created_at=help_request.created_at))
+    db.session.flush()
+    return help_request, True
+
+
+def get_for_worker(user, help_request_id) -> HelpRequest:
+    """The worker's own request; anyone else's is 404."""
+    help_request = db.session.get(HelpRequest, help_request_id)
+    if help_request is None or help_request.user_id != user.id:
+        raise _not_found()
+    return help_request
+
+
+def list_for_worker(user, cursor: str | None = None, limit: int = 50) -> dict:
+    """The worker's requests, newest first: {items, next_cursor}."""
+    stmt = select(HelpRequest).where(HelpRequest.user_id == user.id)
+    return keyset_page(stmt, [(HelpRequest.created_at, "desc"), (HelpRequest.id, "desc")],
+                       lambda r: (r.created_at, r.id), cursor=cursor, limit=limit, scope="my-help-requests")
+
+
+def add_worker_message(user, help_request_id, data: dict) -> tuple[HelpMessage, bool]:
+    """A message from the worker on their own request; idempotent by the message id."""
+    help_request = get_for_worker(user, help_request_id)
+    message_id = data.get("id") or uuid.uuid4()
+    return _add_message(help_request, user, message_id, data["body"], FROM_WORKER,
+                        clamp_device_time(data.get("created_at")))
+
+
+def withdraw(user, help_request_id) -> HelpRequest:
+    """The worker takes the request back; withdrawing twice changes nothing."""
+    help_request = get_for_worker(user, help_request_id)
+    if help_request.status != "withdrawn":
+        _set_status(help_request, user, "withdrawn")
+    db.session.flush()
+    return help_request
+
+
+def _add_message(help_request, author, message_id, body, direction, created_at) -> tuple[HelpMessage, bool]:
+    existing = db.session.get(HelpMessage, message_id)
+    if existing is not None:
+        return _same_message_replay(existing, help_request, author, body, direction)
+    message = HelpMessage(id=message_id, help_request_id=help_request.id, author_id=author.id, direction=direction,
+                          body=body, created_at=created_at, received_at=utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(message)
+            db.session.flush()
+    except IntegrityError:
+        existing = db.session.get(HelpMessage, message_id, populate_existing=True)
+        if existing is None:
+            raise
+        return _same_message_replay(existing, help_request, author, body, direction)
+    return message, True
+
+
+def _same_message_replay(existing, help_request, author, body, direction):
+    if (existing.help_request_id != help_request.id or existing.author_id != author.id
+            or existing.direction != direction or existing.body != body):
+        raise DomainError(409, _("This id is already in use. Send the message again with a new id."))
+    return existing, False
+
+
+def anonymise_for_user(user_id) -> int:
+    """Before an account is deleted: keep its requests for the mission, without the person."""
+    rows = db.session.scalars(select(HelpRequest).where(HelpRequest.user_id == user_id)).all()
+    for help_request in rows:
+        help_request.user_id = None
+        help_request.contact_phone = None
+        help_request.lat = help_request.lng = None
+    db.session.flush()
+    return len(rows)
+
+
+# ---------------------------------------------------------------- staff side
+
+def _scope(user):
+    """The mission id a staff member is limited to (None: admin, all); staff without a mission see nothing."""
+    if user.role not in (STAFF, ADMIN):
+        raise DomainError(403, _("You are not allowed to do this."))
+    scope = mission_scope(user)
+    if user.role == STAFF and scope is None:
+        raise DomainError(403, _("Your account is not attached to a mission."))
+    return scope
+
+
+def _staff_get(user, help_request_id, *, for_update: bool = False) -> HelpRequest:
+    _scope(user)
+    stmt = select(HelpRequest).where(HelpRequest.id == help_request_id)
+    if for_update:
+        stmt = stmt.with_for_update(of=HelpRequest)
+    help_request = db.session.scalar(stmt.execution_options(populate_existing=True))
+    if help_request is None or not can_act_for_mission(user, help_request.mission_id):
+        raise _not_found()
+    return help_request
+
+
+def queue(user, status=None, category=None, assignee_me: bool = False, cursor: str | None = None,
+          limit: int = 50) -> dict:
+    """The mission's requests, highest priority band first, then the longest waiting: {items, next_cursor}.
+
+    `status` and `category` take one value or a list.
+    """
+    scope = _scope(user)
+    stmt = select(HelpRequest)
+    if scope is not None:
+        stmt = stmt.where(HelpRequest.mission_id == scope)
+    if status:
+        stmt = stmt.where(HelpRequest.status.in_([status] if isinstance(status, str) else list(status)))
+    if category:
+        stmt = stmt.where(HelpRequest.category.in_([category] if isinstance(category, str) else list(category)))
+    if assignee_me:
+        stmt = stmt.where(HelpRequest.assignee_id == user.id)
+    order = [(HelpRequest.band, "asc"), (HelpRequest.created_at, "asc"), (HelpRequest.id, "asc")]
+    return keyset_page(stmt, order, lambda r: (r.band, r.created_at, r.id), cursor=cursor, limit=limit,
+                       scope=f"queue:{scope}")
+
+
+def counts_by_status(user) -> dict:
+    """{status: count} for the staff member's mission (admin: all)."""
+    scope = _scope(user)
+    stmt = select(HelpRequest.status, func.count()).group_by(HelpRequest.status)
+    if scope is not None:
+        stmt = stmt.where(HelpRequest.mission_id == scope)
+    return dict(db.session.execute(stmt).all())
+
+
+def get_for_staff(user, help_request_id) -> HelpRequest:
+    """The request with the worker's current presence (`worker_presence`); the read is audited."""
+    from ..audit.services import record_read
+    from ..presence.services import current_presence
+
+    help_request = _staff_get(user, help_request_id)
+    presence = current_presence(help_request.user_id) if help_request.user_id else None
+    help_request.worker_presence = presence
+    record_read(user, "help_request", help_request.id)
+    if presence is not None:
+        record_read(user, "presence", presence.id)
+    return help_request
+
+
+def _first_action(help_request, now=None) -> None:
+    if help_request.first_action_at is None:
+        help_request.first_action_at = now or utcnow()
+
+
+def _event(help_request, actor, kind, from_value, to_value) -> None:
+    db.session.add(HelpRequestEvent(help_request_id=help_request.id, kind=kind, from_value=from_value,
+                                    to_value=to_value, actor_id=actor.id))
+
+
+def _set_status(help_request, actor, status) -> None:
+    """The one place a status changes: the workflow check, the history, the worker's feed."""
+    if not can_move(help_request.status, status):
+        raise DomainError(409, _("A request in status “%(current)s” cannot move to “%(target)s”.",
+                                 current=help_request.status, target=status))
+    _event(help_request, actor, "status", help_request.status, status)
+    help_request.status = status
+    if help_request.user_id:
+        record_change(help_request.user_id, "help_request", help_request.id)
+
+
+def claim(user, help_request_id) -> HelpRequest:
+    """Make the caller the assignee; exactly one of several concurrent claimers wins, the rest get 409.
+
+    A conditional UPDATE (… WHERE assignee_id IS NULL) decides: the database serialises the
+    writers on the row, so only one sees a row to change, on SQLite and PostgreSQL alike.
+    """
+    help_request = _staff_get(user, help_request_id)
+    if help_request.assignee_id == user.id:
+        return help_request
+    now = utcnow()
+    result = db.session.execute(
+        sql_update(HelpRequest)
+        .where(HelpRequest.id == help_request.id, HelpRequest.assignee_id.is_(None))
+        .values(assignee_id=user.id, first_action_at=func.coalesce(HelpRequest.first_action_at, now),
+                updated_at=now)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise DomainError(409, _("Someone else has already claimed this request."))
+    db.session.refresh(help_request)
+    _event(help_request, user, "claim", None, str(user.id))
+    db.session.flush()
+    return help_request
+
+
+def _check_assignee(help_request, assignee_id):
+    from ..accounts.models import User
+
+    if assignee_id is None:
+        return None
+    assignee = db.session.get(User, assignee_id)
+    if assignee is None or not assignee.is_active or assignee.role not in (STAFF, ADMIN) or (
+            assignee.role == STAFF and assignee.mission_id != help_request.mission_id):
+        raise DomainError(422, _("Some fields are not valid."),
+                          {"assignee_id": [_("Choose a staff member of the request's mission.")]})
+    return assignee.id
+
+
+def update(user, help_request_id, status=UNSET, priority_override=UNSET, assignee_id=UNSET,
+           mission_code=UNSET) -> HelpRequest:
+    """Change what staff may change; a field left UNSET stays, None clears it.
+
+    `status` follows the workflow (409 otherwise); `priority_override` is a band name
+    (app.help.priority.BANDS) or None; `assignee_id` a staff member of the mission or None;
+    `mission_code` transfers the request to another mission (its assignee is cleared).
+    """
+    from ..missions.services import get_by_code
+
+    help_request = _staff_get(user, help_request_id, for_update=True)
+    changed = False
+    if status is not UNSET and status != help_request.status:
+        _set_status(help_request, user, status)
+        changed = True
+    if priority_override is not UNSET and priority_override != help_request.priority_override:
+        _event(help_request, user, "priority", help_request.priority_override, priority_override)
+        help_request.priority_override = priority_override
+        help_request.band = priority_band(help_request.category, help_request.urgency, priority_override)
+        changed = True
+    if mission_code is not UNSET and mission_code is not None:
+        mission = get_by_code(mission_code)
+        if mission is None:
+            raise DomainError(422, _("Some fields are not valid."), {"mission_code": [_("Unknown mission.")]})
+        if mission.id != help_request.mission_id:
+            _event(help_request, user, "transfer", help_request.mission.code if help_request.mission else None,
+                   mission.code)
+            help_request.mission_id, help_request.mission = mission.id, mission
+            help_request.assignee_id = None
+            if help_request.user_id:
+                record_change(help_request.user_id, "help_request", help_request.id)
+            changed = True
+    if assignee_id is not UNSET:
+        new_assignee = _check_assignee(help_request, assignee_id)
+        if new_assignee != help_request.assignee_id:
+            _event(help_request, user, "assign", str(help_request.assignee_id or "") or None,
+                   str(new_assignee) if new_assignee else None)
+            help_request.assignee_id = new_assignee
+            changed = True
+    if changed:
+        _first_action(help_request)
+    db.session.flush()
+    return help_request
+
+
+def add_note(user, help_request_id, body: str) -> InternalNote:
+    """An internal note, never shown to the worker."""
+    help_request = _staff_get(user, help_request_id)
+    note = InternalNote(help_request_id=help_request.id, author_id=user.id, body=body)
+    db.session.add(note)
+    _first_action(help_request)
+    db.session.flush()
+    return note
+
+
+def add_staff_message(user, help_request_id, body: str, message_id=None) -> tuple[HelpMessage, bool]:
+    """A message to the worker; idempotent by `message_id`; the worker hears of it through sync."""
+    help_request = _staff_get(user, help_request_id)
+    message, created = _add_message(help_request, user, message_id or uuid.uuid4(), body, TO_WORKER, utcnow())
+    if created:
+        _first_action(help_request)
+        if help_request.user_id:
+            record_change(help_request.user_id, "message", message.id)
+        db.session.flush()
+    return message, created

@@ -1,0 +1,1 @@
+"""Data integration: SISKOP2MI placements in, Peduli WNI presence out, one person per human, statistics."""

@@ -1,0 +1,82 @@
+"""`/api/v1/stats` and `/api/v1/integration/proposals` (record matching decided by an admin)."""
+import uuid
+
+from flask.views import MethodView
+from flask_jwt_extended import current_user
+from flask_smorest import Blueprint, abort
+from sqlalchemy import select
+
+from ..extensions import db
+from ..i18n import _
+from ..pagination import keyset_page
+from ..security import ADMIN, BEARER, STAFF, mission_scope, roles_required
+from . import matching
+from .models import MatchProposal
+from .schemas import ProposalArgs, ProposalPageSchema, ProposalSchema, StatsSchema
+from .stats import compute_stats
+
+blp = Blueprint("integration", __name__, url_prefix="/api/v1/integration",
+                description="Record matching between SISKOP2MI placements and workers")
+stats_blp = Blueprint("stats", __name__, url_prefix="/api/v1", description="Statistics")
+
+
+@stats_blp.route("/stats")
+class Stats(MethodView):
+    decorators = [roles_required(STAFF, ADMIN)]
+
+    @stats_blp.response(200, StatsSchema)
+    @stats_blp.doc(security=BEARER)
+    def get(self):
+        """Workers placed and present per country and mission, and help-request figures (staff: own mission)."""
+        scope = mission_scope(current_user)
+        if current_user.role == STAFF and scope is None:
+            abort(403, message=_("You are not allowed to do this."))
+        return compute_stats(scope)
+
+
+@blp.route("/proposals")
+class Proposals(MethodView):
+    decorators = [roles_required(ADMIN)]
+
+    @blp.arguments(ProposalArgs, location="query")
+    @blp.response(200, ProposalPageSchema)
+    @blp.doc(security=BEARER)
+    def get(self, args):
+        """Match proposals (default: open ones), best score first."""
+        stmt = select(MatchProposal).where(MatchProposal.status == args["status"])
+        return keyset_page(stmt, [(MatchProposal.score, "desc"), (MatchProposal.id, "asc")],
+                           lambda p: (p.score, p.id), cursor=args["cursor"], limit=args["limit"],
+                           scope="proposals:" + args["status"])
+
+
+def _decide(proposal_id: uuid.UUID, confirm: bool):
+    proposal = db.session.get(MatchProposal, proposal_id)
+    if proposal is None:
+        abort(404, message=_("No such proposal."))
+    proposal = matching.decide(proposal, confirm, current_user)
+    db.session.commit()
+    return proposal
+
+
+@blp.route("/proposals/<uuid:proposal_id>/confirm")
+class ConfirmProposal(MethodView):
+    decorators = [roles_required(ADMIN)]
+
+    @blp.response(200, ProposalSchema)
+    @blp.alt_response(409, description="Already decided")
+    @blp.doc(security=BEARER)
+    def post(self, proposal_id):
+        """Confirm a proposal: the worker and the placement become one person."""
+        return _decide(proposal_id, True)
+
+
+@blp.route("/proposals/<uuid:proposal_id>/reject")
+class RejectProposal(MethodView):
+    decorators = [roles_required(ADMIN)]
+
+    @blp.response(200, ProposalSchema)
+    @blp.alt_response(409, description="Already decided")
+    @blp.doc(security=BEARER)
+    def post(self, proposal_id):
+        """Reject a proposal: the pair is never proposed again."""
+        return _decide(proposal_id, False)

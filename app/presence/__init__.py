@@ -1,0 +1,1 @@
+"""Presence reports (lapor diri)."""

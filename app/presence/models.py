@@ -1,0 +1,66 @@
+"""Presence reports (lapor diri): where a worker is, who employs them, whom to call."""
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..types import TimestampMixin, UTCDateTime, utcnow
+
+SECTORS = ("domestic_work", "caregiver", "manufacturing", "construction", "plantation", "agriculture",
+           "fishing", "hospitality", "healthcare", "services", "other")
+
+
+class PresenceReport(TimestampMixin, db.Model):
+    """One report; a worker's newest is `is_current`, the older ones are history.
+
+    `id` is minted on the device. Passport number and NIK are stored only encrypted
+    (`*_enc`, app.crypto) beside a blind index (`*_hash`) for exact-match lookups.
+    `created_at` is the device's time (clamped to the server's when in the future);
+    `received_at` is the server's.
+    """
+
+    __tablename__ = "presence_reports"
+    __table_args__ = (Index("ix_presence_reports_user_current", "user_id", "is_current"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    is_current: Mapped[bool] = mapped_column(default=True)
+    passport_enc: Mapped[str] = mapped_column(String(400))
+    passport_hash: Mapped[str] = mapped_column(String(64), index=True)
+    nik_enc: Mapped[str | None] = mapped_column(String(400))
+    nik_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    region: Mapped[str | None] = mapped_column(String(10))
+    city: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(500))
+    employer_name: Mapped[str] = mapped_column(String(200))
+    employer_phone: Mapped[str | None] = mapped_column(String(20))
+    sector: Mapped[str] = mapped_column(String(20))
+    scheme: Mapped[str | None] = mapped_column(String(100))
+    arrival_date: Mapped[date]
+    contract_end_date: Mapped[date | None]
+    emergency_name: Mapped[str] = mapped_column(String(120))
+    emergency_phone: Mapped[str] = mapped_column(String(20))
+    emergency_relation: Mapped[str] = mapped_column(String(40))
+    mission_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("missions.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    mission = relationship("Mission", lazy="joined")
+
+    @property
+    def passport_number(self) -> str:
+        from ..crypto import decrypt
+
+        return decrypt(self.passport_enc)
+
+    @property
+    def nik(self) -> str | None:
+        from ..crypto import decrypt
+
+        return decrypt(self.nik_enc) if self.nik_enc else None
+
+    @property
+    def emergency_contact(self) -> dict:
+        return {"name": self.emergency_name, "phone": self.emergency_phone, "relation": self.emergency_relation}

@@ -1,0 +1,137 @@
+"""Presence report: the PUT body and the answer."""
+import re
+
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+
+from ..i18n import _, _l
+from ..missions.schemas import MissionSchema
+from ..schemas import StrictSchema, Text, UTCDateTime
+from .models import SECTORS
+
+# Indonesian passports: one letter (sometimes two) then 6-7 digits, e.g. X1234567, AB123456.
+PASSPORT_RE = re.compile(r"^[A-Z]{1,2}[0-9]{6,7}$")
+NIK_RE = re.compile(r"^[0-9]{16}$")
+
+
+def e164(value: str) -> str:
+    """A phone number in E.164, or a ValidationError (one rule, shared by help requests)."""
+    from ..accounts.services import normalise_phone
+
+    try:
+        return normalise_phone(value)
+    except ValueError:
+        raise ValidationError(str(_l("Enter a valid phone number with its country code, e.g. +62 812 3456 7890."))) \
+            from None
+
+
+class Phone(fields.String):
+    """A phone number given with its country code; loaded as E.164."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.Length(max=32), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return e164(super()._deserialize(value, attr, data, **kwargs))
+
+
+def place_errors(data: dict) -> dict:
+    """Errors for an unknown country or a region of another country (shared with help requests)."""
+    from ..missions.services import valid_country, valid_region
+
+    if not valid_country(data.get("country")):
+        return {"country": [_("Unknown country code (use ISO 3166-1 alpha-2, e.g. MY).")]}
+    if not valid_region(data["country"], data.get("region")):
+        return {"region": [_("Unknown region code for this country (use ISO 3166-2, e.g. MY-12).")]}
+    return {}
+
+
+class EmergencyContactSchema(StrictSchema):
+    name = Text(required=True, max_length=120)
+    phone = Phone(required=True)
+    relation = Text(required=True, max_length=40)
+
+
+class PresenceInSchema(StrictSchema):
+    """`PUT /api/v1/presence` and sync's `presence.upsert`."""
+
+    id = fields.UUID(load_default=None)
+    passport_number = fields.String(required=True, validate=validate.Length(max=20))
+    nik = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=24))
+    country = fields.String(required=True, validate=validate.Length(equal=2))
+    region = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=4, max=10))
+    city = Text(load_default=None, allow_none=True, max_length=100)
+    address = Text(required=True, max_length=500)
+    employer_name = Text(required=True, max_length=200)
+    employer_phone = Phone(load_default=None, allow_none=True)
+    sector = fields.String(required=True, validate=validate.OneOf(SECTORS))
+    scheme = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    arrival_date = fields.Date(required=True)
+    contract_end_date = fields.Date(load_default=None, allow_none=True)
+    emergency_contact = fields.Nested(EmergencyContactSchema, required=True)
+    created_at = UTCDateTime(load_default=None)
+
+    @validates("passport_number")
+    def _passport(self, value, **_kwargs):
+        from ..crypto import normalise_identifier
+
+        if not PASSPORT_RE.match(normalise_identifier(value)):
+            raise ValidationError(_("Enter the passport number as printed, e.g. X1234567."))
+
+    @validates("nik")
+    def _nik(self, value, **_kwargs):
+        from ..crypto import normalise_identifier
+
+        if value is not None and not NIK_RE.match(normalise_identifier(value)):
+            raise ValidationError(_("The NIK has 16 digits."))
+
+    @validates_schema
+    def _consistent(self, data, **_kwargs):
+        errors = place_errors(data)
+        end, arrival = data.get("contract_end_date"), data.get("arrival_date")
+        if end and arrival and end <= arrival:
+            errors["contract_end_date"] = [_("The contract must end after the arrival date.")]
+        if errors:
+            raise ValidationError(errors)
+
+
+def mask(value: str | None) -> str | None:
+    """All but the last three characters hidden: enough for the worker to recognise the number."""
+    if not value:
+        return value
+    return "*" * max(len(value) - 3, 0) + value[-3:]
+
+
+class EmergencyContactOutSchema(Schema):
+    name = fields.String()
+    phone = fields.String()
+    relation = fields.String()
+
+
+class PresenceSchema(Schema):
+    """The stored report as the worker sees it: identifiers masked, the mission with its hotline."""
+
+    id = fields.UUID()
+    passport_number = fields.Function(lambda r: mask(r.passport_number))
+    nik = fields.Function(lambda r: mask(r.nik), allow_none=True)
+    country = fields.String()
+    region = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    address = fields.String()
+    employer_name = fields.String()
+    employer_phone = fields.String(allow_none=True)
+    sector = fields.String()
+    scheme = fields.String(allow_none=True)
+    arrival_date = fields.Date()
+    contract_end_date = fields.Date(allow_none=True)
+    emergency_contact = fields.Nested(EmergencyContactOutSchema)
+    is_current = fields.Boolean()
+    mission = fields.Nested(MissionSchema, allow_none=True)
+    created_at = UTCDateTime()
+    received_at = UTCDateTime()
+
+
+class StaffPresenceSchema(PresenceSchema):
+    """What staff of the worker's mission see (the read is audited): identifiers in full."""
+
+    passport_number = fields.String()
+    nik = fields.String(allow_none=True)

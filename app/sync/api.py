@@ -1,0 +1,39 @@
+"""`POST /api/v1/sync`: the device pushes its outbox and pulls what changed for its worker."""
+from flask.views import MethodView
+from flask_jwt_extended import current_user
+from flask_smorest import Blueprint, abort
+
+from ..extensions import db
+from ..i18n import _
+from ..security import BEARER, WORKER, roles_required
+from . import services
+from .schemas import SyncRequestSchema, SyncResponseSchema
+
+blp = Blueprint("sync", __name__, url_prefix="/api/v1", description="Offline sync for the worker's app")
+
+
+@blp.route("/sync")
+class Sync(MethodView):
+    decorators = [roles_required(WORKER)]
+
+    @blp.arguments(SyncRequestSchema)
+    @blp.response(200, SyncResponseSchema)
+    @blp.alt_response(400, description="Malformed JSON or a cursor that is not this user's")
+    @blp.alt_response(413, description="More than 1 MiB")
+    @blp.alt_response(422, description="Envelope invalid, or more than 100 mutations")
+    @blp.doc(security=BEARER)
+    def post(self, envelope):
+        """Apply the device's mutations exactly once, then return the changes since its cursor."""
+        user = current_user
+        try:
+            after_seq = services.decode_cursor(user, envelope["cursor"])
+        except services.CursorError:
+            abort(400, message=_("The cursor is not valid. Start again without it."),
+                  errors={"cursor": [_("Not a valid cursor for this account.")]})
+        outcomes = services.apply_mutations(user, envelope["mutations"], envelope["device_id"])
+        db.session.commit()
+        # The feed is read in a fresh transaction, after the writes are committed.
+        changes, last_seq, has_more = services.pull_changes(user, after_seq)
+        db.session.commit()
+        return {"results": [o.as_dict() for o in outcomes], "changes": changes,
+                "cursor": services.encode_cursor(user, last_seq), "has_more": has_more}

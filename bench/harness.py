@@ -1,0 +1,135 @@
+"""Shared pieces of the benchmarks: a gunicorn server on loopback and a bounded load generator.
+
+Every load loop is bounded in count and in time and stops by itself; traffic goes to 127.0.0.1 only.
+"""
+import contextlib
+import http.client
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(app_spec: str, env: dict, workers: int = 2, port: int | None = None):
+    """Run `gunicorn app_spec` on 127.0.0.1 and yield its port; stopped on exit."""
+    port = port or free_port()
+    cmd = [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+           "--timeout", "60", app_spec]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        wait_until_up(port, proc)
+        yield port
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+
+def wait_until_up(port: int, proc, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+        with contextlib.suppress(OSError):
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        time.sleep(0.1)
+    raise RuntimeError("server did not start in time")
+
+
+def request(conn, method: str, path: str, body=None, headers=None):
+    payload = json.dumps(body).encode() if body is not None else None
+    hdrs = {"Content-Type": "application/json", **(headers or {})}
+    conn.request(method, path, body=payload, headers=hdrs)
+    response = conn.getresponse()
+    data = response.read()
+    return response.status, data
+
+
+def drive(port: int, make_call, *, connections: int = 16, seconds: float = 20, max_requests: int = 1_000_000):
+    """Run `make_call(worker_index, n) -> (method, path, body, headers, records)` from `connections` threads.
+
+    Stops after `seconds` or `max_requests`, whichever comes first. Returns the figures.
+    """
+    latencies, records, errors = [], [0], [0]
+    lock = threading.Lock()
+    count = [0]
+    deadline = time.monotonic() + seconds
+
+    def worker(index: int):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        n = 0
+        while time.monotonic() < deadline:
+            with lock:
+                if count[0] >= max_requests:
+                    break
+                count[0] += 1
+            method, path, body, headers, rec = make_call(index, n)
+            n += 1
+            start = time.perf_counter()
+            try:
+                status, _data = request(conn, method, path, body, headers)
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                status = 599
+            elapsed = time.perf_counter() - start
+            with lock:
+                latencies.append(elapsed)
+                if status < 300:
+                    records[0] += rec
+                else:
+                    errors[0] += 1
+        conn.close()
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 60)
+    wall = time.monotonic() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "errors": errors[0],
+        "records": records[0],
+        "req_per_s": len(latencies) / wall if wall else 0,
+        "rec_per_s": records[0] / wall if wall else 0,
+        "p50_ms": 1000 * statistics.median(latencies) if latencies else 0,
+        "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0,
+    }
+
+
+def print_table(rows: list[dict], columns: list[str]) -> None:
+    widths = {c: max(len(c), *(len(fmt(r.get(c))) for r in rows)) for c in columns}
+    print(" | ".join(c.ljust(widths[c]) for c in columns))
+    print("-|-".join("-" * widths[c] for c in columns))
+    for row in rows:
+        print(" | ".join(fmt(row.get(c)).ljust(widths[c]) for c in columns))
+
+
+def fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return "" if value is None else str(value)

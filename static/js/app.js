@@ -1,0 +1,285 @@
+// The worker's pages: the service worker, the outbox behind the forms, and the lists drawn
+// from what is on the phone. Plain JavaScript modules, no build step.
+import { enqueue, get, getAll, put, transact, uuid4 } from './store.js';
+import { flush, pendingCount } from './sync.js';
+
+const user = document.querySelector('meta[name="jembatan-user"]')?.content || '';
+const labelsNode = document.getElementById('labels');
+const L = labelsNode ? JSON.parse(labelsNode.textContent) : { state: {} };
+const BASE_DELAY = 2000;
+const MAX_DELAY = 5 * 60 * 1000;
+let attempt = 0;
+let timer = null;
+let running = null;
+
+if ('serviceWorker' in navigator && !location.pathname.startsWith('/console')) {
+  navigator.serviceWorker.register('/sw.js', { scope: '/', type: 'module' }).catch(() => {});
+  navigator.serviceWorker.addEventListener('message', (event) => {
+    if (event.data === 'synced') render();
+  });
+}
+if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
+
+// ------------------------------------------------------------------ sending
+
+// Exponential backoff with jitter: phones that regain signal together do not all call at once.
+function schedule(seconds) {
+  clearTimeout(timer);
+  const ceiling = Math.min(MAX_DELAY, BASE_DELAY * 2 ** Math.min(attempt, 20));
+  const delay = Math.max((seconds || 0) * 1000, ceiling / 2 + Math.random() * (ceiling / 2));
+  timer = setTimeout(kick, delay);
+}
+
+function exclusive(task) {
+  // One flush at a time across this page, other tabs and the service worker.
+  if (navigator.locks) return navigator.locks.request('jembatan-outbox', task);
+  return task();
+}
+
+export async function kick() {
+  if (!user) return;
+  if (running) return running;
+  running = (async () => {
+    clearTimeout(timer);
+    const result = await exclusive(() => flush(user));
+    await render();
+    note(result);
+    if (result.ok) {
+      attempt = 0;
+      if (await pendingCount(user)) schedule(0);
+    } else if (!result.auth) {
+      attempt += 1;
+      schedule(result.retryAfter);
+    }
+  })().finally(() => { running = null; });
+  return running;
+}
+
+function note(result) {
+  const el = document.getElementById('sync-note');
+  if (!el) return;
+  const text = result.auth ? L.login : (!navigator.onLine || result.offline ? L.offline : '');
+  el.textContent = text || '';
+  el.hidden = !text;
+}
+
+async function backgroundSync() {
+  try {
+    const reg = await navigator.serviceWorker?.ready;
+    if (reg && reg.sync) await reg.sync.register('outbox');
+  } catch (e) { /* not available: the timer and the online event still send */ }
+}
+
+// ------------------------------------------------------------------ forms into the outbox
+
+function formBody(form) {
+  const data = {};
+  for (const [name, raw] of new FormData(form).entries()) {
+    const value = String(raw).trim();
+    if (name === 'csrf_token' || value === '') continue;
+    const [outer, inner] = name.split('.');
+    if (inner) (data[outer] = data[outer] || {})[inner] = value;
+    else data[name] = value;
+  }
+  return data;
+}
+
+function wireForm(form) {
+  const type = form.dataset.outbox;
+  const kind = type.split('.')[0];
+  form.addEventListener('submit', async (event) => {
+    if (!user || !window.indexedDB) return;  // a plain POST: the server handles it
+    event.preventDefault();
+    if (!form.reportValidity()) return;
+    const data = formBody(form);
+    // A page saved for offline use carries one id: each new write needs its own.
+    if (!form.dataset.editing) data.id = uuid4();
+    data.created_at = new Date().toISOString();
+    await enqueue(user, type, data, kind);
+    await backgroundSync();
+    kick();
+    location.assign(kind === 'presence' ? '/presence' : '/requests');
+  });
+}
+
+async function prefillCorrection(form) {
+  const id = new URLSearchParams(location.search).get('edit');
+  if (!id) return;
+  const item = await get('items', id);
+  if (!item || item.user !== user || item.sync_state !== 'rejected') return;
+  for (const [name, value] of Object.entries(item.data)) {
+    const field = form.elements[name];
+    if (field && typeof value !== 'object') field.value = value;
+  }
+  form.dataset.editing = id;
+  showErrors(form, item.error);
+}
+
+function showErrors(form, error) {
+  if (!error) return;
+  const top = document.createElement('p');
+  top.className = 'error';
+  top.setAttribute('role', 'alert');
+  top.textContent = error.message;
+  form.prepend(top);
+  for (const [name, messages] of Object.entries(error.errors || {})) {
+    const field = form.elements[name];
+    if (!field) continue;
+    const span = document.createElement('span');
+    span.className = 'error';
+    span.textContent = [].concat(messages).flat().map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+    field.after(span);
+  }
+}
+
+// ------------------------------------------------------------------ lists drawn from the phone
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) node.setAttribute(k, v);
+  for (const child of children) if (child !== null && child !== undefined) node.append(child);
+  return node;
+}
+
+async function adoptServerItems() {
+  // What the server rendered into /requests is known synced: keep it for offline visits.
+  const node = document.getElementById('server-items');
+  if (!node || !user) return;
+  const items = JSON.parse(node.textContent);
+  if (!items.length) return;
+  await transact(['items'], 'readwrite', (s) => {
+    for (const server of items) {
+      s.items.get(server.id).onsuccess = (e) => {
+        const old = e.target.result;
+        if (old && old.sync_state === 'pending') return;
+        s.items.put({ ...(old || {}), id: server.id, user, kind: 'help_request', data: old?.data || null,
+                      server, sync_state: old?.sync_state === 'rejected' ? 'rejected' : 'synced',
+                      at: old?.at || server.created_at });
+        for (const m of server.messages || []) {
+          s.items.put({ id: m.id, user, kind: 'message', data: null, sync_state: 'synced',
+                        server: { ...m, help_request_id: server.id }, at: m.created_at });
+        }
+      };
+    }
+  });
+}
+
+function requestItem(item, messages) {
+  const view = { ...(item.data || {}), ...(item.server || {}) };
+  const state = item.sync_state;
+  const li = el('li', { class: 'card', 'data-id': item.id, 'data-sync-state': state },
+    el('strong', {}, L.category?.[view.category] || view.category || ''), ' ',
+    el('span', { class: 'state' }, L.state[state] || state),
+    el('p', {}, view.description || ''));
+  if (item.server) {
+    li.append(el('p', { class: 'muted' }, `${L.reference}: ${view.reference || ''} · `,
+      el('span', { class: 'badge', 'data-status': view.status }, L.status?.[view.status] || view.status)));
+  }
+  if (state === 'rejected' && item.error) {
+    const reasons = Object.values(item.error.errors || {}).flat().filter((m) => typeof m === 'string');
+    li.append(el('p', { class: 'error', role: 'alert' }, [item.error.message, ...reasons].join(' ')),
+      el('a', { class: 'button', href: `/help?edit=${encodeURIComponent(item.id)}` }, L.correct));
+  }
+  const thread = [...(view.messages || []).map((m) => ({ server: m })), ...messages]
+    .filter((m, i, all) => all.findIndex((x) => (x.server?.id || x.id) === (m.server?.id || m.id)) === i);
+  if (thread.length) {
+    li.append(el('ul', { class: 'messages' }, ...thread.map((m) => {
+      const msg = { ...(m.data || {}), ...(m.server || {}) };
+      const mine = msg.direction !== 'to_worker';
+      return el('li', { class: mine ? 'from_worker' : 'to_worker', 'data-sync-state': m.sync_state || 'synced' },
+        el('b', {}, `${mine ? L.from_me : L.from_mission}: `), msg.body || '');
+    })));
+  }
+  if (item.server && state === 'synced') li.append(replyForm(item.id));
+  return li;
+}
+
+function replyForm(helpRequestId) {
+  const input = el('input', { name: 'body', required: '', maxlength: '4000', 'aria-label': L.send });
+  const form = el('form', { class: 'reply' }, input, el('button', { type: 'submit' }, L.send));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = input.value.trim();
+    if (!body) return;
+    const id = uuid4();
+    await enqueue(user, 'message.create', { id, help_request_id: helpRequestId, body,
+                                            created_at: new Date().toISOString() }, 'message');
+    input.value = '';
+    await backgroundSync();
+    await render();
+    kick();
+  });
+  return form;
+}
+
+export async function render() {
+  await renderPresence();
+  const list = document.getElementById('my-requests');
+  if (!list || !user) return;
+  const mine = (await getAll('items')).filter((i) => i.user === user);
+  const requests = mine.filter((i) => i.kind === 'help_request')
+    .sort((a, b) => String(b.at || '').localeCompare(String(a.at || '')));
+  const messages = mine.filter((i) => i.kind === 'message');
+  list.replaceChildren(...(requests.length
+    ? requests.map((r) => requestItem(r, messages.filter((m) => (m.server?.help_request_id || m.data?.help_request_id) === r.id)))
+    : [el('li', { class: 'muted', 'data-empty': '' }, L.empty || '')]));
+}
+
+async function renderPresence() {
+  const box = document.getElementById('presence-state');
+  if (!box || !user) return;
+  const mine = (await getAll('items')).filter((i) => i.user === user && i.kind === 'presence' && i.sync_state !== 'synced');
+  const latest = mine.sort((a, b) => String(b.at).localeCompare(String(a.at)))[0];
+  if (!latest) return;
+  box.dataset.syncState = latest.sync_state;
+  const parts = [el('span', { class: 'state' }, L.state[latest.sync_state])];
+  if (latest.error) parts.push(el('span', { class: 'error' }, latest.error.message));
+  box.replaceChildren(el('p', {}, ...parts));
+  const form = document.getElementById('presence-form');
+  if (latest.sync_state === 'rejected' && form && form.dataset.editing !== latest.id) {
+    // Put the refused report back into the form, to be corrected and sent again.
+    for (const [name, value] of Object.entries(latest.data || {})) {
+      if (value && typeof value === 'object') {
+        for (const [inner, v] of Object.entries(value)) if (form.elements[`${name}.${inner}`]) form.elements[`${name}.${inner}`].value = v;
+      } else if (form.elements[name]) form.elements[name].value = value;
+    }
+    form.dataset.editing = latest.id;
+    showErrors(form, latest.error);
+  }
+}
+
+// ------------------------------------------------------------------ start
+
+// The pages saved for offline use must be this worker's: ask for them again when the login
+// changed, and mark the page (html[data-offline-ready]) once they are.
+async function savePagesFor() {
+  if (!('serviceWorker' in navigator)) return;
+  const reg = await navigator.serviceWorker.ready;
+  if (!navigator.serviceWorker.controller) {
+    await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+  }
+  for (let i = 0; i < 120; i++) {
+    if ((await get('meta', 'pages-user')) === user) {
+      document.documentElement.dataset.offlineReady = '1';
+      return;
+    }
+    if (i % 20 === 0) reg.active.postMessage('refresh-pages');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+async function start() {
+  if (user) await put('meta', user, 'user');
+  savePagesFor();
+  for (const form of document.querySelectorAll('form[data-outbox]')) {
+    wireForm(form);
+    if (form.id === 'help-form') prefillCorrection(form);
+  }
+  await adoptServerItems();
+  await render();
+  kick();
+}
+
+window.addEventListener('online', () => { attempt = 0; kick(); });
+document.addEventListener('visibilitychange', () => { if (!document.hidden) kick(); });
+start();

@@ -1,0 +1,68 @@
+// IndexedDB on the phone: the outbox (writes waiting for the server), the items the worker
+// sees (their requests, messages, presence) and small facts (device id, cursor, user).
+// Used by the pages and by the service worker alike.
+const NAME = 'jembatan';
+let opened;
+
+export function openDb() {
+  if (!opened) {
+    opened = new Promise((resolve, reject) => {
+      const req = indexedDB.open(NAME, 1);
+      req.onupgradeneeded = () => {
+        const db = req.result;
+        db.createObjectStore('outbox', { keyPath: 'id' });
+        db.createObjectStore('items', { keyPath: 'id' });
+        db.createObjectStore('meta');
+      };
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+  }
+  return opened;
+}
+
+// Run `work(stores)` in one transaction; resolves with what `work` returned once it commits.
+export async function transact(names, mode, work) {
+  const db = await openDb();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(names, mode);
+    const stores = Object.fromEntries(names.map((n) => [n, tx.objectStore(n)]));
+    const box = { value: undefined };
+    work(stores, box);
+    tx.oncomplete = () => resolve(box.value);
+    tx.onerror = tx.onabort = () => reject(tx.error);
+  });
+}
+
+export const get = (store, key) =>
+  transact([store], 'readonly', (s, box) => { s[store].get(key).onsuccess = (e) => { box.value = e.target.result; }; });
+export const getAll = (store) =>
+  transact([store], 'readonly', (s, box) => { s[store].getAll().onsuccess = (e) => { box.value = e.target.result; }; });
+export const put = (store, value, key) =>
+  transact([store], 'readwrite', (s) => { key === undefined ? s[store].put(value) : s[store].put(value, key); });
+
+export function uuid4() {
+  if (self.crypto && crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+let counter = 0;
+
+// A write the worker made: into the outbox and the visible items in one transaction, so
+// that it is never shown without being queued, nor queued without being shown.
+export function enqueue(user, type, data, kind) {
+  const mutation = { id: uuid4(), n: Date.now() * 1000 + (counter++ % 1000), user, type, data,
+                     created_at: data.created_at || new Date().toISOString() };
+  return transact(['outbox', 'items'], 'readwrite', (s, box) => {
+    s.items.get(data.id).onsuccess = (e) => {
+      const old = e.target.result || {};
+      s.items.put({ ...old, id: data.id, user, kind, data, server: old.server || null,
+                    sync_state: 'pending', error: null, mutation_id: mutation.id, at: data.created_at });
+      s.outbox.put(mutation);
+      box.value = mutation;
+    };
+  });
+}

@@ -1,0 +1,134 @@
+"""The worker's app in Chromium: offline pages, the outbox, and exactly-once delivery."""
+import uuid
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SYNC_TIMEOUT_MS = 60_000  # the retry timer backs off; a bounded wait for the next try
+
+
+def offline_ready(page, login, worker):
+    """Log in online and wait until the service worker controls the page and has saved this worker's pages."""
+    login(page, worker["phone"], worker["password"])
+    page.wait_for_selector("html[data-offline-ready]", state="attached")
+
+
+def write_help_request(page, description, region=""):
+    page.goto("/help")
+    page.select_option("select[name=category]", "document_withheld")
+    page.select_option("select[name=urgency]", "high")
+    page.fill("textarea[name=description]", description)
+    page.select_option("select[name=country]", "MY")
+    page.fill("input[name=region]", region)
+    with page.expect_navigation():
+        page.click("#help-form button[type=submit]")
+    assert page.url.endswith("/requests")
+
+
+def item(page, description):
+    return page.locator("#my-requests > li", has_text=description)
+
+
+def server_copies(live_server, worker, description) -> int:
+    status, body = live_server.api("GET", "/api/v1/help-requests?limit=100", token=worker["access_token"])
+    assert status == 200, body
+    return sum(1 for r in body["items"] if r["description"] == description)
+
+
+def test_pages_open_and_requests_wait_while_the_server_is_down(page, live_server, login):
+    worker = live_server.create_worker()
+    offline_ready(page, login, worker)
+    live_server.stop()
+
+    page.reload()
+    for path, marker in [("/help", "#help-form"), ("/requests", "#my-requests"), ("/emergency", ".ecard"),
+                         ("/presence", "#presence-form"), ("/", ".tiles"), ("/channels", "main h1")]:
+        page.goto(path)
+        page.wait_for_selector(marker, state="attached")
+
+    description = f"Paspor saya ditahan majikan {uuid.uuid4().hex[:6]}"
+    write_help_request(page, description)
+    pending = item(page, description)
+    pending.wait_for()
+    assert pending.get_attribute("data-sync-state") == "pending"
+    assert pending.locator(".state").inner_text().strip()
+
+    live_server.start()
+    page.wait_for_selector(f"#my-requests > li[data-sync-state=synced]:has-text('{description}')",
+                           timeout=SYNC_TIMEOUT_MS)
+    assert server_copies(live_server, worker, description) == 1
+    page.reload()  # sent again on load: still one
+    page.wait_for_selector(f"#my-requests > li[data-sync-state=synced]:has-text('{description}')")
+    assert server_copies(live_server, worker, description) == 1
+
+
+def test_requests_wait_while_the_browser_is_offline(page, context, live_server, login):
+    worker = live_server.create_worker()
+    offline_ready(page, login, worker)
+    context.set_offline(True)
+
+    page.goto("/requests")
+    page.wait_for_selector("#my-requests", state="attached")
+    page.goto("/emergency")
+    page.wait_for_selector(".ecard", state="attached")
+    description = f"Gaji tidak dibayar tiga bulan {uuid.uuid4().hex[:6]}"
+    write_help_request(page, description)
+    item(page, description).wait_for()
+    assert item(page, description).get_attribute("data-sync-state") == "pending"
+
+    context.set_offline(False)
+    page.wait_for_selector(f"#my-requests > li[data-sync-state=synced]:has-text('{description}')",
+                           timeout=SYNC_TIMEOUT_MS)
+    assert server_copies(live_server, worker, description) == 1
+
+
+def test_a_rejected_request_shows_why_and_the_others_still_sync(page, context, live_server, login):
+    worker = live_server.create_worker()
+    offline_ready(page, login, worker)
+    context.set_offline(True)
+    good1, bad, good2 = (f"{label} {uuid.uuid4().hex[:6]}" for label in ("Pertama", "Salah wilayah", "Ketiga"))
+    write_help_request(page, good1)
+    write_help_request(page, bad, region="MY-99")  # no such region: the server refuses it
+    write_help_request(page, good2)
+    for description in (good1, bad, good2):
+        assert item(page, description).get_attribute("data-sync-state") == "pending"
+
+    context.set_offline(False)
+    page.wait_for_selector(f"#my-requests > li[data-sync-state=rejected]:has-text('{bad}')",
+                           timeout=SYNC_TIMEOUT_MS)
+    for description in (good1, good2):
+        page.wait_for_selector(f"#my-requests > li[data-sync-state=synced]:has-text('{description}')")
+    rejected = item(page, bad)
+    assert rejected.locator(".error").inner_text().strip()
+    assert rejected.locator("a[href^='/help?edit=']").count() == 1
+    assert [server_copies(live_server, worker, d) for d in (good1, bad, good2)] == [1, 0, 1]
+
+
+def test_the_missions_answer_reaches_the_phone_and_stays_offline(page, context, live_server, login):
+    worker = live_server.create_worker()
+    offline_ready(page, login, worker)
+    description = f"Majikan memukul saya {uuid.uuid4().hex[:6]}"
+    write_help_request(page, description, region="MY-12")  # Sabah: KJRI Kota Kinabalu
+    page.wait_for_selector(f"#my-requests > li[data-sync-state=synced]:has-text('{description}')",
+                           timeout=SYNC_TIMEOUT_MS)
+    status, mine = live_server.api("GET", "/api/v1/help-requests", token=worker["access_token"])
+    [request_id] = [r["id"] for r in mine["items"] if r["description"] == description]
+
+    staff = live_server.create_staff("KJRI-KOTAKINABALU")
+    status, tokens = live_server.api("POST", "/api/v1/auth/login", {"email": staff["email"],
+                                                                    "password": staff["password"]})
+    assert status == 200, tokens
+    token = tokens["access_token"]
+    assert live_server.api("PATCH", f"/api/v1/queue/{request_id}", {"status": "triaged"}, token)[0] == 200
+    answer = "Kami sudah menerima laporan Anda dan akan menelepon."
+    assert live_server.api("POST", f"/api/v1/queue/{request_id}/messages", {"body": answer}, token)[0] == 201
+
+    page.reload()  # a sync on load pulls the change feed
+    card = page.locator(f"#my-requests > li[data-id='{request_id}']")
+    card.locator(".messages", has_text=answer).wait_for(timeout=SYNC_TIMEOUT_MS)
+    assert card.locator("[data-status]").get_attribute("data-status") == "triaged"
+
+    context.set_offline(True)
+    page.reload()
+    page.locator(f"#my-requests > li[data-id='{request_id}'] .messages", has_text=answer).wait_for()
