@@ -23,6 +23,7 @@ SEED_STEPS = [
 ]
 SAMPLE_STEPS = [
     ("sample accounts", "app.accounts.sample:seed_sample_accounts"),
+    ("sample cases", "app.help.sample:seed_sample_cases"),
 ]
 
 

@@ -12,7 +12,7 @@ from ..i18n import _
 from ..pagination import keyset_page
 from ..security import ADMIN, STAFF, can_act_for_mission, mission_scope
 from ..sync.feed import record_change
-from ..types import utcnow
+from ..types import clamp_device_time, utcnow
 from .models import FROM_WORKER, TO_WORKER, HelpMessage, HelpRequest, HelpRequestEvent, InternalNote
 from .priority import priority_band
 from .workflow import can_move
@@ -29,12 +29,6 @@ UNSET = _Unset()
 
 # Fields compared when a request id arrives again (the worker's clock is not content).
 CONTENT_FIELDS = ("category", "urgency", "description", "country", "region", "city", "contact_phone", "lat", "lng")
-
-
-def clamp_device_time(value):
-    """A device's clock may run ahead; a time in the future becomes the server's now."""
-    now = utcnow()
-    return now if value is None or value > now else value
 
 
 def _not_found():

@@ -69,6 +69,20 @@ def _link_user(user_id, person: Person, how: str) -> None:
     db.session.flush()
 
 
+def _placement_persons_by_number(niks: set, passports: set) -> tuple[dict, dict]:
+    """({nik_hash: person_id}, {passport_hash: person_id}) of placements that already have a person."""
+    by_nik, by_passport = {}, {}
+    for nik_hash, passport_hash, person_id in db.session.execute(
+            select(Placement.nik_hash, Placement.passport_hash, Placement.person_id).where(
+                Placement.person_id.is_not(None),
+                Placement.nik_hash.in_(niks) | Placement.passport_hash.in_(passports))):
+        if nik_hash:
+            by_nik[nik_hash] = person_id
+        if passport_hash:
+            by_passport[passport_hash] = person_id
+    return by_nik, by_passport
+
+
 def _persons_of_placements() -> None:
     """Give every placement without a person its person: an existing one by number, or a new one."""
     while True:
@@ -79,15 +93,7 @@ def _persons_of_placements() -> None:
             return
         niks = {p.nik_hash for p in chunk if p.nik_hash}
         passports = {p.passport_hash for p in chunk if p.passport_hash}
-        by_nik, by_passport = {}, {}
-        for nik_hash, passport_hash, person_id in db.session.execute(
-                select(Placement.nik_hash, Placement.passport_hash, Placement.person_id).where(
-                    Placement.person_id.is_not(None),
-                    Placement.nik_hash.in_(niks) | Placement.passport_hash.in_(passports))):
-            if nik_hash:
-                by_nik[nik_hash] = person_id
-            if passport_hash:
-                by_passport[passport_hash] = person_id
+        by_nik, by_passport = _placement_persons_by_number(niks, passports)
         # Workers who reported with the same numbers and already belong to a person.
         for nik_hash, passport_hash, person_id in db.session.execute(
                 select(PresenceReport.nik_hash, PresenceReport.passport_hash, PersonLink.person_id)
@@ -133,15 +139,7 @@ def _persons_of_workers() -> int:
             hashes[user_id][1].add(passport_hash)
         niks = set().union(*(n for n, _p in hashes.values()))
         passports = set().union(*(p for _n, p in hashes.values()))
-        by_nik, by_passport = {}, {}
-        for nik_hash, passport_hash, person_id in db.session.execute(
-                select(Placement.nik_hash, Placement.passport_hash, Placement.person_id).where(
-                    Placement.person_id.is_not(None),
-                    Placement.nik_hash.in_(niks) | Placement.passport_hash.in_(passports))):
-            if nik_hash:
-                by_nik[nik_hash] = person_id
-            if passport_hash:
-                by_passport[passport_hash] = person_id
+        by_nik, by_passport = _placement_persons_by_number(niks, passports)
         users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
         for user_id in ids:
             user_niks, user_passports = hashes[user_id]

@@ -10,14 +10,8 @@ from ..extensions import db
 from ..i18n import _
 from ..missions.services import route
 from ..sync.feed import record_change
-from ..types import utcnow
+from ..types import clamp_device_time, utcnow
 from .models import PresenceReport
-
-
-def clamp_device_time(value):
-    """A device's clock may run ahead; a time in the future becomes the server's now."""
-    now = utcnow()
-    return now if value is None or value > now else value
 
 
 def current_presence(user) -> PresenceReport | None:

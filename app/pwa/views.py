@@ -204,6 +204,24 @@ def _require_login():
     return None
 
 
+def _submit(schema, service, fields) -> dict:
+    """A plain (no-JavaScript) form post through the same schema and service as the API.
+
+    Returns the field errors to show again, or {} once the record is committed.
+    """
+    from ..errors import DomainError
+
+    try:
+        service(current_user, schema.load(_form_data(request.form, fields)))
+        db.session.commit()
+        return {}
+    except ValidationError as exc:
+        return translate_message(exc.messages)
+    except DomainError as exc:
+        db.session.rollback()
+        return {"_": [str(exc.message)]}
+
+
 HELP_FIELDS = ("id", "category", "urgency", "description", "country", "region", "city", "contact_phone")
 
 
@@ -215,19 +233,12 @@ def help_page():
         refused = _require_login()
         if refused:
             return refused
-        from ..errors import DomainError
         from ..help.schemas import HelpRequestInSchema
         from ..help.services import create_help_request
 
-        try:
-            create_help_request(current_user, HelpRequestInSchema().load(_form_data(request.form, HELP_FIELDS)))
-            db.session.commit()
+        errors = _submit(HelpRequestInSchema(), create_help_request, HELP_FIELDS)
+        if not errors:
             return redirect(url_for("pwa.requests_page"))
-        except ValidationError as exc:
-            errors = translate_message(exc.messages)
-        except DomainError as exc:
-            db.session.rollback()
-            errors = {"_": [str(exc.message)]}
     return _page("pwa/help.html", 422 if errors else 200, errors=errors, form=request.form,
                  new_id=str(uuid.uuid4()), countries=_countries(),
                  categories=CATEGORY_LABELS, urgencies=URGENCY_LABELS)
@@ -259,19 +270,12 @@ def presence_page():
         refused = _require_login()
         if refused:
             return refused
-        from ..errors import DomainError
         from ..presence.schemas import PresenceInSchema
         from ..presence.services import submit_presence
 
-        try:
-            submit_presence(current_user, PresenceInSchema().load(_form_data(request.form, PRESENCE_FIELDS)))
-            db.session.commit()
+        errors = _submit(PresenceInSchema(), submit_presence, PRESENCE_FIELDS)
+        if not errors:
             return redirect(url_for("pwa.presence_page"))
-        except ValidationError as exc:
-            errors = translate_message(exc.messages)
-        except DomainError as exc:
-            db.session.rollback()
-            errors = {"_": [str(exc.message)]}
     return _page("pwa/presence.html", 422 if errors else 200, errors=errors, form=request.form,
                  new_id=str(uuid.uuid4()), countries=_countries(), sectors=SECTOR_LABELS)
 
