@@ -75,8 +75,15 @@ def _docs_policy(response):
 
 
 def _static_cache(response):
-    """Versioned static files (`?v=`) are immutable for a year; the rest revalidate."""
+    """Versioned static files (`?v=`) are immutable for a year; the rest revalidate.
+
+    Static files are small: they are read whole, so compression works on bytes, not on a
+    stream that would keep the file open when a phone drops the connection.
+    """
     if request.path.startswith("/static/"):
+        if response.status_code == 200 and response.is_streamed:
+            response.direct_passthrough = False
+            response.set_data(response.get_data())
         if request.args.get("v"):
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         else:

@@ -38,3 +38,12 @@ def test_versioned_static_files_are_cached_for_a_year(client):
     assert versioned.status_code == 200
     assert "immutable" in versioned.headers["Cache-Control"]
     assert "max-age=0" in plain.headers["Cache-Control"]
+
+
+def test_static_files_are_compressed_whole(client):
+    response = client.get("/static/css/app.css", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert int(response.headers["Content-Length"]) == len(response.data)
+    import gzip
+
+    assert b"--red" in gzip.decompress(response.data)
