@@ -42,6 +42,7 @@ def test_versioned_static_files_are_cached_for_a_year(client):
 
 def test_static_files_are_compressed_whole(client):
     response = client.get("/static/css/app.css", headers={"Accept-Encoding": "gzip"})
+    response.close()
     assert response.headers["Content-Encoding"] == "gzip"
     assert int(response.headers["Content-Length"]) == len(response.data)
     import gzip
