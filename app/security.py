@@ -71,6 +71,37 @@ def auth_error(message, code=401):
     return render_template("error.html", code=code, message=str(message)), code
 
 
+def renew_page_session(expired_payload: dict):
+    """A page GET whose access cookie expired, with a live refresh cookie: rotate the pair and
+    come back to the same page, so staff at a busy desk are not sent to the login page every
+    15 minutes. Returns None when there is nothing to renew (the caller asks for a login)."""
+    from flask import current_app, redirect, request
+    from flask_jwt_extended import decode_token, set_access_cookies, set_refresh_cookies
+
+    from .accounts.models import User
+    from .accounts.services import rotate_refresh_token
+    from .errors import wants_json
+
+    if wants_json() or request.method != "GET" or expired_payload.get("type") != "access":
+        return None
+    token = request.cookies.get(current_app.config["JWT_REFRESH_COOKIE_NAME"])
+    try:
+        payload = decode_token(token) if token else None
+        user = db.session.get(User, uuid.UUID(payload["sub"])) if payload else None
+    except Exception:  # expired, forged or malformed refresh cookie: log in again
+        return None
+    if user is None or not user.is_active or payload.get("sub") != expired_payload.get("sub"):
+        return None
+    tokens = rotate_refresh_token(payload, user)
+    db.session.commit()
+    if tokens is None:
+        return None
+    response = redirect(request.full_path.rstrip("?"))
+    set_access_cookies(response, tokens["access_token"])
+    set_refresh_cookies(response, tokens["refresh_token"])
+    return response
+
+
 def init_jwt_callbacks():
     from .accounts.services import is_token_revoked
     from .accounts.models import User
@@ -107,8 +138,9 @@ def init_jwt_callbacks():
         return auth_error(_l("Your login token is not valid. Please log in again."))
 
     @jwt.expired_token_loader
-    def _expired(_header, _payload):
-        return auth_error(_l("Your session has expired. Please log in again."))
+    def _expired(_header, payload):
+        renewed = renew_page_session(payload)
+        return renewed or auth_error(_l("Your session has expired. Please log in again."))
 
     @jwt.revoked_token_loader
     def _revoked_response(_header, _payload):
