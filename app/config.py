@@ -36,12 +36,18 @@ def from_environment() -> dict:
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_AUTH": env.get("RATELIMIT_AUTH", "10 per minute;100 per hour"),
+        # Per worker (keyed by the token's identity): the PWA sends its outbox in batches of 100.
+        "RATELIMIT_SYNC": env.get("RATELIMIT_SYNC", "60 per minute"),
         # 1 MiB: the sync contract's per-call limit; nothing a worker sends is larger.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Reverse proxies in front of the app (TLS ends there): trust that many X-Forwarded-* hops, so
+        # HTTPS is seen as HTTPS (HSTS, Secure cookies) and rate limits key on the client's address.
+        "PROXY_HOPS": int(env.get("PROXY_HOPS", "0")),
         "JWT_ACCESS_TOKEN_EXPIRES": timedelta(minutes=15),
         "JWT_REFRESH_TOKEN_EXPIRES": timedelta(days=30),
         "JWT_TOKEN_LOCATION": ["headers", "cookies"],
-        "JWT_COOKIE_SECURE": _bool(env.get("COOKIE_SECURE"), False),
+        # Cookies travel only over HTTPS in production (COOKIE_SECURE overrides either way).
+        "JWT_COOKIE_SECURE": _bool(env.get("COOKIE_SECURE"), env.get("JEMBATAN_ENV") == "production"),
         "JWT_COOKIE_SAMESITE": "Lax",
         "JWT_COOKIE_CSRF_PROTECT": True,
         "JWT_CSRF_CHECK_FORM": True,

@@ -14,6 +14,8 @@ from sqlalchemy.orm import DeclarativeBase
 from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, is_json_request
 
+from .errors import ErrorResponsesPlugin
+
 # Stable constraint names make Alembic migrations readable and portable.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -33,7 +35,7 @@ db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate(compare_type=True, render_as_batch=True)
 jwt = JWTManager()
 babel = Babel()
-api = Api()
+api = Api(spec_kwargs={"extra_plugins": [ErrorResponsesPlugin()]})
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 

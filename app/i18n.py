@@ -52,7 +52,8 @@ def remember_language(response):
     """Keep a `?lang=` choice in a cookie so the next page is in the same language."""
     lang = requested_language()
     if lang and request.cookies.get(LANG_COOKIE) != lang:
-        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax")
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=current_app.config.get("JWT_COOKIE_SECURE", False))
     return response
 
 

@@ -1,13 +1,30 @@
 """Base schemas and fields shared by the features' schemas."""
 from datetime import datetime, timezone
 
-from marshmallow import Schema, ValidationError, fields, validate
+from collections.abc import Mapping
+
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from .i18n import _l
 
 
 class StrictSchema(Schema):
-    """Input schemas refuse unknown fields (marshmallow's default) and trim text."""
+    """Input schemas refuse unknown fields (marshmallow's default), trim text, and refuse control
+    characters in every string they are given (PostgreSQL cannot even store NUL: it would be a 500)."""
+
+    @pre_load
+    def _refuse_control_characters(self, data, **_kwargs):
+        if not isinstance(data, Mapping):
+            return data
+        errors = {}
+        for key in data:
+            value = data[key]
+            values = value if isinstance(value, (list, tuple)) else [value]
+            if any(isinstance(v, str) and has_control_characters(v) for v in values):
+                errors[key] = [str(_l("Must not contain control characters."))]
+        if errors:
+            raise ValidationError(errors)
+        return data
 
 
 class UTCDateTime(fields.AwareDateTime):
@@ -25,7 +42,42 @@ class UTCDateTime(fields.AwareDateTime):
 
     def _deserialize(self, value, attr, data, **kwargs):
         result = super()._deserialize(value, attr, data, **kwargs)
-        return result.astimezone(timezone.utc)
+        try:
+            result = result.astimezone(timezone.utc)
+        except OverflowError:  # e.g. 0001-01-01T00:00+14:00 lies before year 1 in UTC
+            raise ValidationError(str(_l("Must be a date between %(first)s and %(last)s.") % PLAUSIBLE)) from None
+        check_plausible(result.date())
+        return result
+
+
+# What a person can mean by a date in this system (arrival, contract end, when a request was made).
+PLAUSIBLE = {"first": 1900, "last": 2100}
+
+
+def check_plausible(value) -> None:
+    """Refuse dates far in the past or the future: a typo or an attack, never a real event."""
+    if not PLAUSIBLE["first"] <= value.year <= PLAUSIBLE["last"]:
+        raise ValidationError(str(_l("Must be a date between %(first)s and %(last)s.") % PLAUSIBLE))
+
+
+class CalendarDate(fields.Date):
+    """A date (YYYY-MM-DD) within the plausible years."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        check_plausible(result)
+        return result
+
+
+def has_control_characters(text: str) -> bool:
+    """Control characters other than newline, tab and carriage return."""
+    return any((ord(c) < 32 and c not in "\n\t\r") or ord(c) == 127 for c in text)
+
+
+def no_control_characters(text: str) -> None:
+    """Validator: refuse control characters (see has_control_characters)."""
+    if has_control_characters(text):
+        raise ValidationError(str(_l("Must not contain control characters.")))
 
 
 class Text(fields.String):
@@ -36,8 +88,7 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        if any((ord(c) < 32 and c not in "\n\t\r") or ord(c) == 127 for c in text):
-            raise ValidationError(str(_l("Must not contain control characters.")))
+        no_control_characters(text)
         return text.strip()
 
 

@@ -37,6 +37,11 @@ def init_web(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_MIN_SIZE", 500)
     compress.init_app(app)
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     talisman.init_app(
         app,
         force_https=False,  # TLS ends at the proxy; HSTS is still sent on HTTPS requests
@@ -47,6 +52,8 @@ def init_web(app: Flask) -> None:
         frame_options="DENY",
         permissions_policy={"geolocation": "(self)", "camera": "()", "microphone": "()"},
     )
+    app.before_request(_refuse_oversized_body)
+    app.before_request(_refuse_control_characters_in_path)
     app.after_request(_docs_policy)
     app.after_request(_static_cache)
     app.jinja_env.globals["asset"] = asset
@@ -66,6 +73,28 @@ def asset(filename: str) -> str:
 
     version = _content_version(str(Path(current_app.static_folder) / filename))
     return url_for("static", filename=filename, v=version)
+
+
+def _refuse_oversized_body():
+    """413 before any handler runs: Werkzeug only enforces MAX_CONTENT_LENGTH when a body is read,
+    so an endpoint that takes no body would otherwise act on a 10 MB request."""
+    from flask import current_app
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and (request.content_length or 0) > limit:
+        raise RequestEntityTooLarge()
+
+
+def _refuse_control_characters_in_path():
+    """No address of ours contains a control character; one in a path segment would otherwise reach
+    a database lookup (PostgreSQL refuses NUL outright), so it is simply not found."""
+    from werkzeug.exceptions import NotFound
+
+    from .schemas import has_control_characters
+
+    if has_control_characters(request.path):
+        raise NotFound()
 
 
 def _docs_policy(response):

@@ -17,6 +17,47 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
+ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+# Fixed secrets for the served app (never used anywhere else); no rate limits while measuring.
+SECRETS = {"SECRET_KEY": "bench-secret-key-0123456789-0123456789", "JWT_SECRET_KEY": "bench-jwt-key-0123456789-0123456789",
+           "RATELIMIT_ENABLED": "false"}
+
+
+def fresh_database(kind: str, tmp: Path = Path("/tmp"), label: str = "bench") -> str:
+    """A new empty database: a file for SQLite, a new PostgreSQL database on 127.0.0.1."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    if kind == "sqlite":
+        return f"sqlite:///{tmp / f'jembatan-{label}-{uuid.uuid4().hex[:8]}.db'}"
+    name = f"jembatan_{label}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+def drop_database(url: str) -> None:
+    """Remove what fresh_database made."""
+    from sqlalchemy import create_engine, text
+
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                Path(str(path) + suffix).unlink()
+        return
+    name = url.rsplit("/", 1)[1]
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def database_kind(url: str) -> str:
+    return url.split(":")[0].split("+")[0]
 
 
 def free_port() -> int:
@@ -31,8 +72,10 @@ def gunicorn(app_spec: str, env: dict, workers: int = 2, port: int | None = None
     port = port or free_port()
     cmd = [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
            "--timeout", "60", app_spec]
+    log = open(f"/tmp/jembatan-bench-gunicorn-{port}.log", "w+b")  # a file, never a pipe that could fill up
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
+                            stderr=log, start_new_session=True)
+    proc.log = log
     try:
         wait_until_up(port, proc)
         yield port
@@ -43,13 +86,20 @@ def gunicorn(app_spec: str, env: dict, workers: int = 2, port: int | None = None
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=5)
+        log.seek(0)
+        errors = log.read().decode(errors="replace")
+        log.close()
+        os.unlink(log.name)
+        if "Traceback" in errors:
+            print(f"server errors ({app_spec}):\n{errors[-3000:]}", file=sys.stderr)
 
 
 def wait_until_up(port: int, proc, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+            proc.log.seek(0)
+            raise RuntimeError(f"server exited: {proc.log.read().decode(errors='replace')[-2000:]}")
         with contextlib.suppress(OSError):
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return

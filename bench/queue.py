@@ -16,9 +16,10 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The repository root replaces bench/ on the path: bench/queue.py must not shadow the standard `queue`.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from harness import drive, gunicorn, print_table  # noqa: E402
+from bench.harness import drive, gunicorn, print_table  # noqa: E402
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
 SECRETS = {"SECRET_KEY": "bench-secret-key-0123456789-0123456789", "JWT_SECRET_KEY": "bench-jwt-key-0123456789-0123456789",

@@ -16,6 +16,9 @@ from app import create_app
 from app.extensions import db
 from app.translations import compile_catalogs
 
+# Browser fixtures (live_server, browser, context, page, login) for any test folder.
+pytest_plugins = ["tests.support.browser_fixtures"]
+
 # Reference tables loaded once per run and kept between tests.
 REFERENCE_TABLES = {"missions", "jurisdictions"}
 
@@ -34,6 +37,7 @@ def app_config(url: str, **extra) -> dict:
         # Limits stay on (their storage too) but high; tests that check them lower them.
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_AUTH": "100000 per minute",
+        "RATELIMIT_SYNC": "100000 per minute",
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "JWT_SECRET_KEY": "test-jwt-key-that-is-long-enough-0123456789",
         # argon2id at its cheapest: the suite creates hundreds of accounts.
@@ -48,6 +52,14 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def pytest_collection_modifyitems(items):
+    """A browser test may be run twice more: on a shared 2-core machine Chromium's timing
+    varies, while a real offline or sync bug fails every time (and reruns are reported)."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.flaky(reruns=2, reruns_delay=2))
 
 
 @pytest.fixture(scope="session")
@@ -150,3 +162,18 @@ def auth(tokens_for):
         return {"Authorization": f"Bearer {tokens_for(user)['access_token']}", **headers}
 
     return factory
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """One Playwright driver and one Chromium for the whole run (a second sync driver in the
+    same process fails), shared by every browser test."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.browser import CHROMIUM_ARGS, chromium_or_skip
+
+    executable = chromium_or_skip()
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, timeout=60_000)
+        yield browser
+        browser.close()

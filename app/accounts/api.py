@@ -29,6 +29,7 @@ class Register(MethodView):
     @blp.arguments(RegisterSchema)
     @blp.response(201, AuthResultSchema)
     @blp.alt_response(409, description="Phone number already registered")
+    @blp.alt_response(429, description="Too many attempts from this address; wait `Retry-After` seconds")
     def post(self, data):
         """Create a worker account and log in."""
         phone = services.normalise_phone(data["phone"])
@@ -50,6 +51,7 @@ class Login(MethodView):
     @blp.arguments(LoginSchema)
     @blp.response(200, AuthResultSchema)
     @blp.alt_response(401, description="Wrong login pair")
+    @blp.alt_response(429, description="Too many attempts from this address; wait `Retry-After` seconds")
     def post(self, data):
         """Log in with a phone number or email and a password."""
         user = services.authenticate(data.get("phone") or data.get("email"), data["password"])
@@ -66,6 +68,7 @@ class Refresh(MethodView):
 
     @jwt_required(refresh=True, locations=["headers"])
     @blp.response(200, TokensSchema)
+    @blp.alt_response(429, description="Too many attempts from this address; wait `Retry-After` seconds")
     @blp.doc(security=BEARER)
     def post(self):
         """Exchange a refresh token for a new pair; the old refresh token stops working."""

@@ -2,7 +2,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 
 from ..i18n import _
 from ..missions.schemas import MissionSchema
-from ..schemas import StrictSchema, Text
+from ..schemas import StrictSchema, Text, no_control_characters
 from .services import normalise_phone
 
 LANGUAGE = validate.OneOf(["id", "en"])
@@ -10,7 +10,7 @@ LANGUAGE = validate.OneOf(["id", "en"])
 
 class RegisterSchema(StrictSchema):
     phone = fields.String(required=True, validate=validate.Length(max=32))
-    password = fields.String(required=True, validate=validate.Length(min=8, max=128))
+    password = fields.String(required=True, validate=[validate.Length(min=8, max=128), no_control_characters])
     full_name = Text(required=True, max_length=120)
     language = fields.String(load_default="id", validate=LANGUAGE)
 

@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 
 from ..extensions import db
 from ..types import utcnow
@@ -145,17 +145,16 @@ def revoke(payload: dict) -> None:
 
 
 def is_token_revoked(payload: dict) -> bool:
-    """Checked on every authenticated request: the token or its login was ended."""
+    """Checked on every authenticated request (one query): the token or its login was ended."""
     sid = payload.get("sid")
     try:
         session_id = uuid.UUID(sid) if sid else None
     except ValueError:
         return True
-    revoked_session = session_id is not None and db.session.scalar(
-        select(AuthSession.revoked_at).where(AuthSession.id == session_id)) is not None
-    if revoked_session:
-        return True
-    return db.session.get(RevokedToken, payload["jti"]) is not None
+    revoked = exists().where(RevokedToken.jti == payload["jti"])
+    if session_id is not None:
+        revoked = revoked | exists().where(AuthSession.id == session_id, AuthSession.revoked_at.is_not(None))
+    return bool(db.session.scalar(select(revoked)))
 
 
 def purge_expired_tokens() -> int:

@@ -105,8 +105,10 @@ class JobOrderCreateSchema(StrictSchema):
     region = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=4, max=10))
     sector = fields.String(required=True, validate=validate.OneOf(SECTORS))
     positions = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100000))
+    # The bounds are restated for OpenAPI: apispec would print the Decimal bounds as strings.
     salary_offered = fields.Decimal(load_default=None, allow_none=True, places=2, allow_nan=False,
-                                    validate=validate.Range(min=0, max=10**10))
+                                    validate=validate.Range(min=0, max=10**10),
+                                    metadata={"minimum": 0, "maximum": 10**10})
     currency = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
         r"^[A-Za-z]{3}$", error=str(_l("Use a three-letter ISO 4217 currency code, e.g. MYR."))))
     agency_licence = Text(max_length=100, required=True)

@@ -3,7 +3,7 @@ workflow, notes, messages). Services flush, never commit; the caller commits onc
 import secrets
 import uuid
 
-from sqlalchemy import func, select, update as sql_update
+from sqlalchemy import func, insert as sql_insert, select, update as sql_update
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import DomainError
@@ -39,10 +39,14 @@ def _id_taken():
     return DomainError(409, _("This id is already in use. Send the request again with a new id."))
 
 
+def _random_reference() -> str:
+    return "JBT-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
 def new_reference() -> str:
     """A short code like JBT-7K3Q9M that a worker can read out on the phone; unique."""
     while True:
-        code = "JBT-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+        code = _random_reference()
         if db.session.scalar(select(HelpRequest.id).where(HelpRequest.reference == code)) is None:
             return code
 
@@ -66,15 +70,45 @@ def _same_request_replay(user, existing: HelpRequest, content: dict) -> tuple[He
 
 
 def _route_mission_id(user, content: dict):
-    from ..missions.services import route
+    """The mission of the place given; else the mission of the worker's presence report."""
+    from ..missions.routing import route_id
 
-    mission = route(content["country"], content["region"], content["city"])
-    if mission is not None:
-        return mission.id
+    mission_id = route_id(content["country"], content["region"], content["city"])
+    if mission_id is not None:
+        return mission_id
     from ..presence.services import current_presence
 
     presence = current_presence(user)
     return presence.mission_id if presence else None
+
+
+def _new_row(user, request_id, content: dict, data: dict, mission_id, now) -> dict:
+    """The columns of a new request (one place for both ways of creating them)."""
+    return dict(id=request_id, reference=_random_reference(), user_id=user.id, mission_id=mission_id,
+                status="new", band=priority_band(content["category"], content["urgency"]),
+                created_at=clamp_device_time(data.get("created_at")), received_at=now, **content)
+
+
+def insert_help_requests(user, items: list[dict]) -> list:
+    """Create many new requests (each loaded by HelpRequestInSchema, each with an `id`) in one
+    INSERT per table; their ids, in order.
+
+    All or nothing, and only for ids that are new: any clash (an id or a reference taken)
+    raises IntegrityError, and the caller then creates them one by one (create_help_request),
+    which tells replays and conflicts apart. The same rows and history as create_help_request.
+    """
+    now = utcnow()
+    rows, events = [], []
+    for data in items:
+        content = _content(data)
+        row = _new_row(user, data["id"], content, data, _route_mission_id(user, content), now)
+        rows.append({**row, "updated_at": now})
+        events.append({"help_request_id": row["id"], "kind": "status", "to_value": "new", "actor_id": user.id,
+                       "created_at": row["created_at"]})
+    if rows:
+        db.session.execute(sql_insert(HelpRequest), rows)
+        db.session.execute(sql_insert(HelpRequestEvent), events)
+    return [row["id"] for row in rows]
 
 
 def create_help_request(user, data: dict) -> tuple[HelpRequest, bool]:
@@ -82,27 +116,32 @@ def create_help_request(user, data: dict) -> tuple[HelpRequest, bool]:
 
     Idempotent by `id`: the same id with the same content returns the stored request and
     False; the same id with other content, or another user's id, is a 409 that reveals nothing.
+
+    The insert itself decides (no look-up first): a taken id or reference fails the insert,
+    inside a savepoint; a taken id is then a replay, a taken reference is drawn again.
     """
     request_id = data.get("id") or uuid.uuid4()
     content = _content(data)
-    existing = db.session.get(HelpRequest, request_id)
-    if existing is not None:
-        return _same_request_replay(user, existing, content)
+    in_session = db.session.identity_map.get(db.session.identity_key(HelpRequest, request_id))
+    if in_session is not None:
+        return _same_request_replay(user, in_session, content)
     now = utcnow()
-    help_request = HelpRequest(
-        id=request_id, reference=new_reference(), user_id=user.id, mission_id=_route_mission_id(user, content),
-        status="new", band=priority_band(content["category"], content["urgency"]),
-        created_at=clamp_device_time(data.get("created_at")), received_at=now, **content,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(help_request)
-            db.session.flush()
-    except IntegrityError:
-        existing = db.session.get(HelpRequest, request_id, populate_existing=True)
-        if existing is None:
-            raise
-        return _same_request_replay(user, existing, content)
+    mission_id = _route_mission_id(user, content)
+    while True:
+        help_request = HelpRequest(**_new_row(user, request_id, content, data, mission_id, now))
+        try:
+            with db.session.begin_nested():
+                db.session.add(help_request)
+                db.session.flush()
+            break
+        except IntegrityError:
+            existing = db.session.get(HelpRequest, request_id, populate_existing=True)
+            if existing is not None:
+                return _same_request_replay(user, existing, content)
+            taken = select(HelpRequest.id).where(HelpRequest.reference == help_request.reference)
+            if db.session.scalar(taken) is None:
+                raise
+            # The reference was taken (1 in ~10^9): draw another.
     db.session.add(HelpRequestEvent(help_request_id=help_request.id, kind="status", to_value="new",
                                     actor_id=user.id, created_at=help_request.created_at))
     db.session.flush()

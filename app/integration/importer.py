@@ -17,7 +17,7 @@ from sqlalchemy import insert, select
 
 from ..crypto import blind_index, encrypt, normalise_identifier
 from ..extensions import db
-from ..missions.routing import city_key, route
+from ..missions.routing import route_id
 from .models import Placement
 from .schemas import PLACEMENT_COLUMNS, PlacementRowSchema
 
@@ -116,15 +116,10 @@ class PlacementImport:
 
     def __init__(self):
         self.counts = ImportCounts()
-        self._routes: dict = {}
         self._pending: list = []
 
     def _mission_id(self, country, region, city):
-        key = (country, region, city_key(city))
-        if key not in self._routes:
-            mission = route(country, region, city)
-            self._routes[key] = mission.id if mission else None
-        return self._routes[key]
+        return route_id(country, region, city)
 
     def add(self, line: int, row: dict | None, error: dict | None) -> bool:
         """Queue one row; True when a batch is full and should be written with `flush()`."""

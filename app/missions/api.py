@@ -2,6 +2,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..i18n import _
 from ..pagination import keyset_page
@@ -22,7 +23,7 @@ class Missions(MethodView):
     @blp.response(200, MissionPage)
     def get(self, args):
         """List missions, optionally for one country."""
-        stmt = select(Mission)
+        stmt = select(Mission).options(selectinload(Mission.jurisdictions))
         if args.get("country"):
             stmt = stmt.where(Mission.country == args["country"].upper())
         return keyset_page(stmt, [(Mission.code, "asc")], lambda m: (m.code,),

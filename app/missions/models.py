@@ -26,7 +26,7 @@ class Mission(IdMixin, TimestampMixin, db.Model):
     sources: Mapped[list] = mapped_column(JSON, default=list)
 
     jurisdictions = relationship("Jurisdiction", back_populates="mission", cascade="all, delete-orphan",
-                                 order_by="Jurisdiction.position", lazy="selectin")
+                                 order_by="Jurisdiction.position")
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_id

@@ -1,5 +1,13 @@
-"""The routing rule: which mission serves a place. One function, tested on its own."""
+"""The routing rule: which mission serves a place. One function, tested on its own.
+
+Missions and their jurisdictions are reference data that change only when `flask seed`
+runs, and every help request and presence report is routed: the table is read once per
+process and kept for a minute (so another app server's seed is seen soon after).
+"""
+import time
 import unicodedata
+import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -8,6 +16,7 @@ from .models import Jurisdiction, Mission
 
 # When several missions list a whole country, the embassy is the one to route to.
 _KIND_RANK = {"embassy": 0, "economic_office": 1, "consulate_general": 2, "consulate": 3}
+TABLE_SECONDS = 60
 
 
 def city_key(city: str | None) -> str:
@@ -19,27 +28,62 @@ def city_key(city: str | None) -> str:
     return " ".join(bare.casefold().replace("-", " ").replace(".", " ").split())
 
 
-def route(country: str, region: str | None = None, city: str | None = None) -> Mission | None:
-    """The mission serving (country, region, city); the most specific listing wins.
+@dataclass(frozen=True)
+class Listing:
+    region: str | None
+    city_keys: frozenset
+    mission_id: uuid.UUID
+    rank: int
+
+
+_table: dict[str, list[Listing]] = {}
+_loaded_at = float("-inf")
+
+
+def forget_table() -> None:
+    """Drop the cached table (after the missions were changed in this process)."""
+    global _loaded_at
+    _loaded_at = float("-inf")
+
+
+def _listings(country: str) -> list[Listing]:
+    global _table, _loaded_at
+    if time.monotonic() - _loaded_at > TABLE_SECONDS:
+        table: dict[str, list[Listing]] = {}
+        rows = db.session.execute(
+            select(Jurisdiction.country, Jurisdiction.region, Jurisdiction.city_keys, Jurisdiction.mission_id,
+                   Mission.kind).join(Mission).order_by(Jurisdiction.mission_id, Jurisdiction.position))
+        for country_code, region, keys, mission_id, kind in rows:
+            table.setdefault(country_code, []).append(
+                Listing(region, frozenset(keys or ()), mission_id, _KIND_RANK.get(kind, 9)))
+        _table, _loaded_at = table, time.monotonic()
+    return _table.get(country, [])
+
+
+def route_id(country: str, region: str | None = None, city: str | None = None) -> uuid.UUID | None:
+    """The id of the mission serving (country, region, city); the most specific listing wins.
 
     1. a listing of the region with that city (a region split between missions);
     2. a listing of the whole region;
     3. a listing of the whole country: the embassy, or the mission accredited
        to that country from a neighbouring one.
     """
-    country = (country or "").upper()
+    listings = _listings((country or "").upper())
     region = (region or "").upper() or None
-    rows = db.session.execute(
-        select(Jurisdiction, Mission).join(Mission).where(Jurisdiction.country == country)
-    ).all()
     key = city_key(city)
-    with_city = [(j, m) for j, m in rows if region and j.region == region and j.city_keys]
-    if key:
-        for j, m in with_city:
-            if key in j.city_keys:
-                return m
-    whole_region = [m for j, m in rows if region and j.region == region and not j.city_keys]
-    if whole_region:
-        return whole_region[0]
-    whole_country = sorted((m for j, m in rows if j.region is None), key=lambda m: _KIND_RANK.get(m.kind, 9))
-    return whole_country[0] if whole_country else None
+    if region and key:
+        for listing in listings:
+            if listing.region == region and key in listing.city_keys:
+                return listing.mission_id
+    if region:
+        for listing in listings:
+            if listing.region == region and not listing.city_keys:
+                return listing.mission_id
+    whole_country = sorted((l for l in listings if l.region is None), key=lambda l: l.rank)
+    return whole_country[0].mission_id if whole_country else None
+
+
+def route(country: str, region: str | None = None, city: str | None = None) -> Mission | None:
+    """The mission serving (country, region, city), per `route_id`."""
+    mission_id = route_id(country, region, city)
+    return db.session.get(Mission, mission_id) if mission_id else None

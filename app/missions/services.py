@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from .models import Jurisdiction, Mission
-from .routing import city_key, route  # noqa: F401  (re-exported: features route through services)
+from .routing import city_key, forget_table, route  # noqa: F401  (re-exported: features route through services)
 
 SEED_DIR = Path(__file__).parent / "seed"
 
@@ -69,6 +69,7 @@ def seed_missions(path: Path = SEED_DIR / "missions.csv") -> dict:
                 for i, p in enumerate(places)
             ]
     db.session.flush()
+    forget_table()
     return counts
 
 

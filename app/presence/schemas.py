@@ -5,7 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 
 from ..i18n import _, _l
 from ..missions.schemas import MissionSchema
-from ..schemas import StrictSchema, Text, UTCDateTime
+from ..schemas import CalendarDate, StrictSchema, Text, UTCDateTime
 from .models import SECTORS
 
 # Indonesian passports: one letter (sometimes two) then 6-7 digits, e.g. X1234567, AB123456.
@@ -65,8 +65,8 @@ class PresenceInSchema(StrictSchema):
     employer_phone = Phone(load_default=None, allow_none=True)
     sector = fields.String(required=True, validate=validate.OneOf(SECTORS))
     scheme = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
-    arrival_date = fields.Date(required=True)
-    contract_end_date = fields.Date(load_default=None, allow_none=True)
+    arrival_date = CalendarDate(required=True)
+    contract_end_date = CalendarDate(load_default=None, allow_none=True)
     emergency_contact = fields.Nested(EmergencyContactSchema, required=True)
     created_at = UTCDateTime(load_default=None)
 

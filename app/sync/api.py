@@ -1,9 +1,10 @@
 """`POST /api/v1/sync`: the device pushes its outbox and pulls what changed for its worker."""
+from flask import current_app
 from flask.views import MethodView
-from flask_jwt_extended import current_user
+from flask_jwt_extended import current_user, get_jwt_identity
 from flask_smorest import Blueprint, abort
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..i18n import _
 from ..security import BEARER, WORKER, roles_required
 from . import services
@@ -12,15 +13,26 @@ from .schemas import SyncRequestSchema, SyncResponseSchema
 blp = Blueprint("sync", __name__, url_prefix="/api/v1", description="Offline sync for the worker's app")
 
 
+def sync_limit() -> str:
+    return current_app.config["RATELIMIT_SYNC"]
+
+
+def _worker_key() -> str:
+    # Runs after roles_required, so the identity is known: the limit follows the worker, not the IP.
+    return f"sync:{get_jwt_identity()}"
+
+
 @blp.route("/sync")
 class Sync(MethodView):
-    decorators = [roles_required(WORKER)]
+    # The last decorator runs first: authenticate, then count the call against the worker.
+    decorators = [limiter.limit(sync_limit, key_func=_worker_key), roles_required(WORKER)]
 
     @blp.arguments(SyncRequestSchema)
     @blp.response(200, SyncResponseSchema)
     @blp.alt_response(400, description="Malformed JSON or a cursor that is not this user's")
     @blp.alt_response(413, description="More than 1 MiB")
     @blp.alt_response(422, description="Envelope invalid, or more than 100 mutations")
+    @blp.alt_response(429, description="Too many calls from this worker; wait `Retry-After` seconds")
     @blp.doc(security=BEARER)
     def post(self, envelope):
         """Apply the device's mutations exactly once, then return the changes since its cursor."""

@@ -1,14 +1,33 @@
 """Writing to the change feed: the one call every feature makes when a worker should hear of something."""
 import uuid
 
+from sqlalchemy import text
+
 from ..extensions import db
 from .models import Change
 
 ENTITIES = ("help_request", "message", "presence")
 
 
+def _user_lock_key(user_id: uuid.UUID) -> int:
+    return int.from_bytes(user_id.bytes[:8], "big", signed=True)
+
+
+def lock_feed(user_id: uuid.UUID, *, shared: bool) -> None:
+    """Order one worker's feed on PostgreSQL, where a sequence number is taken at insert but
+    seen at commit: writers of a worker's changes take this transaction lock exclusively, so
+    they commit in the order of their numbers; a reader takes it shared, so it waits for the
+    writers in flight and can never skip a number that commits later. Other workers' writers
+    and readers never wait for each other. (SQLite already runs one writer at a time.)"""
+    if db.engine.dialect.name != "postgresql":
+        return
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    db.session.execute(text(f"SELECT {function}(:key)"), {"key": _user_lock_key(user_id)})
+
+
 def record_change(user_id: uuid.UUID, entity: str, entity_id: uuid.UUID) -> None:
-    """Queue `entity` for the worker's next sync (flushes nothing; the request commits)."""
+    """Queue `entity` for the worker's next sync (the request commits)."""
     if entity not in ENTITIES:
         raise ValueError(f"unknown entity {entity}")
+    lock_feed(user_id, shared=False)
     db.session.add(Change(user_id=user_id, entity=entity, entity_id=entity_id))

@@ -1,9 +1,7 @@
 """Console fixtures: cookie logins through /login, help requests and presence made through the API,
 and (for the browser test) the app served by werkzeug in a thread against the test database."""
-import shutil
 import threading
 import uuid
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -11,10 +9,7 @@ from werkzeug.serving import make_server
 from tests.help.conftest import help_body
 from tests.presence.conftest import presence_body
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
-DEFAULT_TIMEOUT_MS = 15_000
+from tests.support.browser import DEFAULT_TIMEOUT_MS
 
 
 def csrf(client) -> str:
@@ -90,23 +85,11 @@ def live_server(app):
         server.stop()
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
-        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def browser_page(chromium, live_server):
+def browser_page(chromium_browser, live_server):
     """A fresh browser profile pointed at the live server; every wait bounded."""
     # The worker app's service worker (registered from /login) has no part in the console.
-    context = chromium.new_context(base_url=live_server.url, locale="en-GB", service_workers="block")
+    context = chromium_browser.new_context(base_url=live_server.url, locale="en-GB", service_workers="block")
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()

@@ -1,13 +1,11 @@
-"""Browser fixtures: the app served by gunicorn in its own process, and Debian's Chromium.
+"""The app served by gunicorn in its own process group on 127.0.0.1, for tests that need a real server.
 
-`live_server` runs `gunicorn wsgi:app` on 127.0.0.1 against a fresh SQLite file; a test may
-`stop()` it (the phone loses the server) and `start()` it again on the same port, so the
-browser keeps its origin, cookies, service worker and IndexedDB. `browser` is Chromium
-driven by Playwright; `context` and `page` are fresh per test. Every wait is bounded.
+`LiveServer(directory, database_url=None, env=None)` runs `gunicorn wsgi:app` against a fresh
+SQLite file (or the given database); a test may `stop()` it, `kill()` it with SIGKILL (the whole
+process group, as a power cut would) and `start()` it again on the same port. Every wait is bounded.
 """
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -18,16 +16,10 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
 START_TIMEOUT_S = 30
 STOP_TIMEOUT_S = 10
-DEFAULT_TIMEOUT_MS = 15_000
 
 SETUP_SCRIPT = """
 from app import create_app
@@ -51,22 +43,27 @@ def free_port() -> int:
 class LiveServer:
     """The app in a separate process; `url`, `start()`, `stop()`, `api(...)`, `flask(...)`."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, database_url: str | None = None, env: dict | None = None,
+                 workers: int = 2, threads: int = 4):
         self.directory = directory
         self.db_path = directory / "live.db"
+        self.database_url = database_url or f"sqlite:///{self.db_path}"
+        self.workers, self.threads = workers, threads
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = directory / "server.log"
         self.process: subprocess.Popen | None = None
+        extra_env = env
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
         env.update({
-            "DATABASE_URL": f"sqlite:///{self.db_path}",
+            "DATABASE_URL": self.database_url,
             "SECRET_KEY": "browser-test-secret-key-0123456789abcdef",
             "JWT_SECRET_KEY": "browser-test-jwt-key-0123456789abcdef",
             "RATELIMIT_ENABLED": "false",
             "JEMBATAN_ENV": "development",
             "PYTHONUNBUFFERED": "1",
         })
+        env.update(extra_env or {})
         self.env = env
 
     # ---- process
@@ -79,8 +76,8 @@ class LiveServer:
         assert self.process is None, "already running"
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
-                 "--threads", "4", "--graceful-timeout", "2", "--timeout", "60", "wsgi:app"],
+                [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
+                 "--threads", str(self.threads), "--graceful-timeout", "2", "--timeout", "60", "wsgi:app"],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
@@ -110,6 +107,17 @@ class LiveServer:
             self.process.wait(timeout=STOP_TIMEOUT_S)
         self.process = None
 
+    def kill(self) -> None:
+        """SIGKILL the master and its workers at once: no graceful shutdown, no cleanup."""
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(timeout=STOP_TIMEOUT_S)
+        self.process = None
+
     @property
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -124,7 +132,8 @@ class LiveServer:
         return subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=self.env, check=True,
                               capture_output=True, text=True, timeout=120)
 
-    def api(self, method: str, path: str, body=None, token: str | None = None) -> tuple[int, dict | None]:
+    def api(self, method: str, path: str, body=None, token: str | None = None,
+            timeout: float = 15) -> tuple[int, dict | None]:
         """Call the JSON API: (status, body)."""
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.url + path, data=data, method=method)
@@ -132,7 +141,7 @@ class LiveServer:
         if token:
             request.add_header("Authorization", f"Bearer {token}")
         try:
-            with urllib.request.urlopen(request, timeout=15) as response:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 raw = response.read()
                 return response.status, json.loads(raw) if raw else None
         except urllib.error.HTTPError as error:
@@ -140,11 +149,12 @@ class LiveServer:
             error.close()
             return error.code, json.loads(raw) if raw else None
 
-    def create_worker(self, password: str = "password123", full_name: str = "Siti Aminah") -> dict:
+    def create_worker(self, password: str = "password123", full_name: str = "Siti Aminah",
+                      timeout: float = 15) -> dict:
         """Register a worker through the API: {phone, password, access_token, user, ...}."""
         phone = "+6281" + str(uuid.uuid4().int)[:9]
         status, body = self.api("POST", "/api/v1/auth/register",
-                                {"phone": phone, "password": password, "full_name": full_name})
+                                {"phone": phone, "password": password, "full_name": full_name}, timeout=timeout)
         assert status == 201, body
         return {"phone": phone, "password": password, **body}
 
@@ -156,61 +166,3 @@ class LiveServer:
         return {"email": email, "password": password}
 
 
-@pytest.fixture
-def live_server(tmp_path):
-    """A running server with its own fresh database; stopped at the end whatever happened."""
-    server = LiveServer(tmp_path)
-    server.setup_database()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="session")
-def playwright_driver():
-    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
-        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (make browser)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_driver):
-    """Debian's Chromium (never a downloaded browser)."""
-    chromium = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
-    yield chromium
-    chromium.close()
-
-
-@pytest.fixture
-def context(browser, live_server):
-    """A fresh profile (cookies, service worker, IndexedDB) pointed at the live server."""
-    ctx = browser.new_context(base_url=live_server.url, service_workers="allow", locale="id-ID")
-    ctx.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    ctx.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
-def page(context):
-    return context.new_page()
-
-
-@pytest.fixture
-def login(live_server):
-    """login(page, phone_or_email, password): log in through the page form, wait for the redirect."""
-
-    def do(page, identifier: str, password: str, target: str = "/login"):
-        page.goto(target)
-        page.fill("input[name=phone]", identifier)
-        page.fill("input[name=password]", password)
-        with page.expect_navigation():
-            page.click("form[action='/login'] button[type=submit]")
-        assert "/login" not in page.url, live_server.log()[-2000:]
-
-    return do

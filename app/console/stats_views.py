@@ -1,0 +1,110 @@
+"""The console's statistics page (`/console/stats`) and its CSV (`/console/stats.csv`).
+
+The figures are those of `GET /api/v1/stats`: the same function (`compute_stats`) over the
+same scope (staff: own mission; admin: all, or one mission they pick). The charts are SVG
+drawn by the template on the server: no chart script runs in the browser.
+"""
+import csv
+import io
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import format_decimal, get_locale
+from flask_jwt_extended import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..help.models import CATEGORIES, STATUSES
+from ..integration.stats import compute_stats
+from ..missions.models import Mission
+from ..security import ADMIN, STAFF, mission_scope
+from .views import CATEGORY_LABELS, DONE_MESSAGES, STATUS_LABELS, staff_only
+
+bp = Blueprint("console_stats", __name__, url_prefix="/console", template_folder="templates")
+
+# The columns of the CSV: stable English keys (a spreadsheet or a script reads them), one figure a row.
+CSV_COLUMNS = ["section", "key", "label", "measure", "value"]
+
+
+def _scope():
+    """(mission_id or None, the Mission shown or None), decided as `GET /api/v1/stats` decides it."""
+    scope = mission_scope(current_user)
+    if current_user.role == STAFF and scope is None:
+        abort(403)
+    if current_user.role == ADMIN:
+        code = request.args.get("mission", "")
+        mission = db.session.scalar(select(Mission).where(Mission.code == code)) if code else None
+        return (mission.id, mission) if mission else (None, None)
+    return scope, db.session.get(Mission, scope)
+
+
+def country_name(code: str) -> str:
+    return get_locale().territories.get(code, code) if code else ""
+
+
+def _figures(stats: dict, missions: dict) -> dict:
+    """The statistics as labelled rows, ready for both the charts and the tables."""
+    help_stats = stats["help_requests"]
+    lang = str(get_locale())
+
+    def mission_label(code):
+        mission = missions.get(code)
+        if mission is None:
+            return code or ""
+        return mission.name_id if lang == "id" else mission.name_en
+
+    return {
+        "countries": [dict(row, key=row["country"], label=country_name(row["country"])) for row in stats["countries"]],
+        "missions": [dict(row, key=row["code"], label=mission_label(row["code"])) for row in stats["missions"]],
+        "by_category": [{"key": c, "label": str(CATEGORY_LABELS.get(c, c)), "count": help_stats["by_category"][c]}
+                        for c in CATEGORIES if c in help_stats["by_category"]]
+        + [{"key": c, "label": c, "count": n} for c, n in sorted(help_stats["by_category"].items())
+           if c not in CATEGORIES],
+        "by_status": [{"key": s, "label": str(STATUS_LABELS.get(s, s)), "count": help_stats["by_status"][s]}
+                      for s in STATUSES if s in help_stats["by_status"]]
+        + [{"key": s, "label": s, "count": n} for s, n in sorted(help_stats["by_status"].items())
+           if s not in STATUSES],
+        "median_hours": help_stats["median_hours_to_first_action"],
+    }
+
+
+def _load():
+    mission_id, mission = _scope()
+    missions = {m.code: m for m in db.session.scalars(select(Mission).order_by(Mission.code))}
+    return _figures(compute_stats(mission_id), missions), mission, missions
+
+
+@bp.context_processor
+def _helpers():
+    return {"number": lambda value: format_decimal(value),
+            "done_label": lambda key: str(DONE_MESSAGES.get(key, ""))}
+
+
+@bp.get("/stats")
+@staff_only
+def stats_page():
+    """Workers placed and present per country and mission, and help-request figures, as charts and tables."""
+    figures, mission, missions = _load()
+    return render_template("console/stats.html", figures=figures, mission=mission,
+                           missions=list(missions.values()) if current_user.role == ADMIN else [])
+
+
+@bp.get("/stats.csv")
+@staff_only
+def stats_csv():
+    """The same figures as a CSV file, one figure a row."""
+    figures, mission, _missions = _load()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for section, rows in (("country", figures["countries"]), ("mission", figures["missions"])):
+        for row in rows:
+            for measure in ("placed", "present", "both"):
+                writer.writerow([section, row["key"], row["label"], measure, row[measure]])
+    for section, rows in (("help_category", figures["by_category"]), ("help_status", figures["by_status"])):
+        for row in rows:
+            writer.writerow([section, row["key"], row["label"], "count", row["count"]])
+    median = figures["median_hours"]
+    writer.writerow(["help", "median_hours_to_first_action", "", "hours", "" if median is None else median])
+    name = f"jembatan-stats-{mission.code if mission else 'all'}.csv"
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,0 +1,86 @@
+"""Profile `POST /api/v1/sync` in one process with pyinstrument (`pip install -e .[bench]`).
+
+    .venv/bin/python bench/profile_sync.py                         # SQLite, 10 calls of 100 mutations
+    .venv/bin/python bench/profile_sync.py --database postgresql --per-call 1 --calls 300
+
+Prints the call tree and, with --queries, the number of SQL statements per call.
+"""
+import argparse
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+
+# The repository root replaces bench/ on the path: bench/queue.py must not shadow the standard `queue`.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from bench.harness import SECRETS, drop_database, fresh_database  # noqa: E402
+from bench.sync import mutation, prepare_app_database  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", default="sqlite", choices=["sqlite", "postgresql"])
+    parser.add_argument("--per-call", type=int, default=100)
+    parser.add_argument("--calls", type=int, default=10)
+    parser.add_argument("--no-profile", action="store_true", help="only count time and queries")
+    parser.add_argument("--trace", action="store_true", help="print the SQL statements of one more call")
+    args = parser.parse_args()
+    from pyinstrument import Profiler
+    from sqlalchemy import event
+
+    url = fresh_database(args.database, label="profile")
+    try:
+        tokens, _mission = prepare_app_database(url, 1)
+        os.environ.update({**SECRETS, "DATABASE_URL": url})
+        from app import create_app
+        from app.extensions import db
+
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+        client = app.test_client()
+        headers = {"Authorization": f"Bearer {tokens[0]}"}
+        device = str(uuid.uuid4())
+        statements, trace = [0], []
+
+        def count(_conn, _cursor, sql, *_args, **_kwargs):
+            statements[0] += 1
+            trace.append(" ".join(sql.split())[:110])
+
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", count)
+
+        def call(n):
+            body = {"device_id": device, "mutations": [mutation(n * args.per_call + k) for k in range(args.per_call)]}
+            response = client.post("/api/v1/sync", json=body, headers=headers)
+            assert response.status_code == 200, response.get_data(as_text=True)
+            assert all(r["status"] == "applied" for r in response.get_json()["results"]), response.get_json()
+
+        call(0)  # warm-up
+        statements[0] = 0
+        profiler = None if args.no_profile else Profiler(interval=0.0005)
+        started = time.perf_counter()
+        if profiler:
+            profiler.start()
+        for n in range(1, args.calls + 1):
+            call(n)
+        if profiler:
+            profiler.stop()
+        elapsed = time.perf_counter() - started
+        records = args.calls * args.per_call
+        print(f"{args.calls} calls x {args.per_call} mutations: {elapsed:.2f} s, {records / elapsed:,.0f} records/s, "
+              f"{1000 * elapsed / args.calls:.1f} ms per call, {statements[0] / args.calls:.1f} SQL statements per call")
+        if profiler:
+            print(profiler.output_text(unicode=True, color=False, show_all=os.environ.get("PROFILE_ALL") == "1"))
+        if args.trace:
+            trace.clear()
+            call(args.calls + 1)
+            print("\n".join(trace))
+        with app.app_context():
+            db.engine.dispose()
+    finally:
+        drop_database(url)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""Sync throughput: `POST /api/v1/sync` against a baseline that only inserts the same rows.
+
+    .venv/bin/python bench/sync.py                                   # SQLite and PostgreSQL, 20 s per case
+    .venv/bin/python bench/sync.py --seconds 10 --databases postgresql
+
+For each database: a fresh database with the app's schema, missions and one worker account
+(with a token) per connection, made through the app's services; then gunicorn (2 sync
+workers) serves the app on 127.0.0.1 with rate limits off. The baseline (bench/baseline_app.py:
+Flask + SQLAlchemy Core, `INSERT ... ON CONFLICT DO NOTHING`, one transaction per request,
+nothing else) is served the same way on its own fresh database. Both get the same load:
+16 connections for `--seconds` (at most `--max-requests` calls), each call carrying
+(a) a batch of 100 `help_request.create` mutations or (b) a single one, every mutation new.
+
+Targets: sync/baseline records/s >= 0.5 for (a) and >= 0.4 for (b).
+"""
+import argparse
+import os
+import sys
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+# The repository root replaces bench/ on the path: bench/queue.py must not shadow the standard `queue`.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from bench.harness import SECRETS, database_kind, drive, drop_database, fresh_database, gunicorn, print_table  # noqa: E402
+
+CASES = {"a": ("(a) 100 per call", 100, 0.5), "b": ("(b) 1 per call", 1, 0.4)}
+CATEGORIES = ["unpaid_wages", "abuse_violence", "document_withheld", "contract_dispute", "other"]
+URGENCIES = ["low", "normal", "high", "emergency"]
+
+
+def prepare_app_database(url: str, workers: int) -> tuple[list[str], str]:
+    """Schema, missions and `workers` worker accounts; their access tokens and the Sabah mission's id."""
+    os.environ.update({**SECRETS, "DATABASE_URL": url})
+    from app import create_app
+    from app.accounts.services import create_user, issue_tokens
+    from app.extensions import db
+    from app.missions.services import get_by_code, seed_missions
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024})
+    with app.app_context():
+        db.create_all()
+        seed_missions()
+        tokens = []
+        for i in range(workers):
+            user = create_user(full_name=f"Bench worker {i}", password="bench-password", role="worker",
+                               phone=f"+6281200{i:05d}")
+            tokens.append(issue_tokens(user)["access_token"])
+        mission_id = str(get_by_code("KJRI-KOTAKINABALU").id)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return tokens, mission_id
+
+
+def mutation(n: int) -> dict:
+    now = datetime.now(timezone.utc).isoformat()
+    return {"id": str(uuid.uuid4()), "type": "help_request.create", "created_at": now,
+            "data": {"category": CATEGORIES[n % len(CATEGORIES)], "urgency": URGENCIES[n % len(URGENCIES)],
+                     "description": f"Bench request {n}: my employer has not paid my wages for three months.",
+                     "country": "MY", "region": "MY-12", "city": "Kota Kinabalu"}}
+
+
+def make_call(path: str, tokens: list[str], devices: list[str], per_call: int):
+    def call(index: int, n: int):
+        body = {"device_id": devices[index], "cursor": None,
+                "mutations": [mutation(n * per_call + k) for k in range(per_call)]}
+        headers = {"Authorization": f"Bearer {tokens[index]}"} if tokens else {}
+        return "POST", path, body, headers, per_call
+    return call
+
+
+def run(kind: str, cases: list[str], seconds: float, connections: int, max_requests: int) -> list[dict]:
+    rows = []
+    app_url = fresh_database(kind, label="sync")
+    base_url = fresh_database(kind, label="baseline")
+    try:
+        tokens, _mission_id = prepare_app_database(app_url, connections)
+        _none, mission_id = prepare_app_database(base_url, 0)  # the same schema and missions for the baseline
+        devices = [str(uuid.uuid4()) for _ in range(connections)]
+        figures = {}
+        with gunicorn("wsgi:app", {**SECRETS, "DATABASE_URL": app_url}) as port:
+            for case in cases:
+                _label, per_call, _target = CASES[case]
+                drive(port, make_call("/api/v1/sync", tokens, devices, per_call), connections=2, seconds=2,
+                      max_requests=10)  # warm-up
+                figures[("sync", case)] = drive(port, make_call("/api/v1/sync", tokens, devices, per_call),
+                                                connections=connections, seconds=seconds, max_requests=max_requests)
+        with gunicorn("bench.baseline_app:app", {"BASELINE_DATABASE_URL": base_url,
+                                                  "BASELINE_MISSION_ID": mission_id}) as port:
+            for case in cases:
+                _label, per_call, _target = CASES[case]
+                drive(port, make_call("/sync", [], devices, per_call), connections=2, seconds=2, max_requests=10)
+                figures[("baseline", case)] = drive(port, make_call("/sync", [], devices, per_call),
+                                                    connections=connections, seconds=seconds,
+                                                    max_requests=max_requests)
+    finally:
+        drop_database(app_url)
+        drop_database(base_url)
+    for case in cases:
+        label, _per_call, target = CASES[case]
+        base = figures[("baseline", case)]
+        for server in ("sync", "baseline"):
+            f = figures[(server, case)]
+            ratio = f["rec_per_s"] / base["rec_per_s"] if base["rec_per_s"] else 0.0
+            rows.append({"database": database_kind(app_url), "case": label, "server": server,
+                         "requests": f["requests"], "errors": f["errors"], "records/s": f["rec_per_s"],
+                         "requests/s": f["req_per_s"], "p50 ms": f["p50_ms"], "p95 ms": f["p95_ms"],
+                         "sync/baseline": ratio if server == "sync" else None,
+                         "target": (f">= {target} " + ("met" if ratio >= target else "MISSED"))
+                         if server == "sync" else None})
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=20, help="length of each measured run (default 20)")
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
+    parser.add_argument("--cases", nargs="+", default=["a", "b"], choices=sorted(CASES))
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--max-requests", type=int, default=200_000, help="upper bound on calls per run")
+    args = parser.parse_args()
+    rows = []
+    for kind in args.databases:
+        rows += run(kind, args.cases, args.seconds, args.connections, args.max_requests)
+    print_table(rows, ["database", "case", "server", "requests", "errors", "records/s", "requests/s", "p50 ms",
+                       "p95 ms", "sync/baseline", "target"])
+    return 0 if all(r["errors"] == 0 for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""Browser fixtures (a pytest plugin loaded by tests/conftest.py): the app served by gunicorn in its own process, and Debian's Chromium.
+
+`live_server` runs `gunicorn wsgi:app` on 127.0.0.1 against a fresh SQLite file; a test may
+`stop()` it (the phone loses the server) and `start()` it again on the same port, so the
+browser keeps its origin, cookies, service worker and IndexedDB. `browser` is Chromium
+driven by Playwright; `context` and `page` are fresh per test. Every wait is bounded.
+"""
+
+import pytest
+
+from tests.support.live_server import LiveServer
+
+from tests.support.browser import DEFAULT_TIMEOUT_MS
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """A running server with its own fresh database; stopped at the end whatever happened."""
+    server = LiveServer(tmp_path)
+    server.setup_database()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_browser):
+    """Debian's Chromium (never a downloaded browser), shared with every browser test."""
+    return chromium_browser
+
+
+@pytest.fixture
+def context(browser, live_server):
+    """A fresh profile (cookies, service worker, IndexedDB) pointed at the live server."""
+    ctx = browser.new_context(base_url=live_server.url, service_workers="allow", locale="id-ID")
+    ctx.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    ctx.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture
+def login(live_server):
+    """login(page, phone_or_email, password): log in through the page form, wait for the redirect."""
+
+    def do(page, identifier: str, password: str, target: str = "/login"):
+        page.goto(target)
+        page.fill("input[name=phone]", identifier)
+        page.fill("input[name=password]", password)
+        with page.expect_navigation():
+            page.click("form[action='/login'] button[type=submit]")
+        assert "/login" not in page.url, live_server.log()[-2000:]
+
+    return do
