@@ -91,7 +91,8 @@ def main() -> int:
                         print(f"\n{path}: {label}")
                         print_table(table, ["bytes", "via", "status", "encoding", "cache-control", "url"])
                 first_total = sum(r["bytes"] for r in first)
-                doc = [r for r in repeat if r["url"].split("?")[0] == path and r["via"] == "page"]
+                # Pages are network-first: the service worker fetches the document itself.
+                doc = [r for r in repeat if r["url"].split("?")[0] == path and r["via"] != "service worker cache"]
                 shell_again = sum(r["bytes"] for r in repeat if r["via"] != "service worker cache" and r not in doc)
                 uncompressed = [r["url"] for r in first + repeat
                                 if r["text"] and r["bytes"] > 1024 and r["encoding"] not in ("gzip", "br", "zstd")]
