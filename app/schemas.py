@@ -1,4 +1,5 @@
 """Base schemas and fields shared by the features' schemas."""
+import re
 from datetime import datetime, timezone
 
 from collections.abc import Mapping
@@ -69,9 +70,13 @@ class CalendarDate(fields.Date):
         return result
 
 
+# C0 controls but newline, tab and carriage return; and DEL.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def has_control_characters(text: str) -> bool:
     """Control characters other than newline, tab and carriage return."""
-    return any((ord(c) < 32 and c not in "\n\t\r") or ord(c) == 127 for c in text)
+    return _CONTROL_CHARACTERS.search(text) is not None
 
 
 def no_control_characters(text: str) -> None:
