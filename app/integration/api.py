@@ -9,11 +9,11 @@ from sqlalchemy import select
 from ..extensions import db
 from ..i18n import _
 from ..pagination import keyset_page
-from ..security import ADMIN, BEARER, STAFF, mission_scope, roles_required
+from ..security import ADMIN, BEARER, STAFF, roles_required
 from . import matching
 from .models import MatchProposal
 from .schemas import ProposalArgs, ProposalPageSchema, ProposalSchema, StatsSchema
-from .stats import compute_stats
+from .stats import compute_stats, stats_scope
 
 blp = Blueprint("integration", __name__, url_prefix="/api/v1/integration",
                 description="Record matching between SISKOP2MI placements and workers")
@@ -28,10 +28,7 @@ class Stats(MethodView):
     @stats_blp.doc(security=BEARER)
     def get(self):
         """Workers placed and present per country and mission, and help-request figures (staff: own mission)."""
-        scope = mission_scope(current_user)
-        if current_user.role == STAFF and scope is None:
-            abort(403, message=_("You are not allowed to do this."))
-        return compute_stats(scope)
+        return compute_stats(stats_scope(current_user))
 
 
 @blp.route("/proposals")

@@ -31,6 +31,21 @@ def _table(placed: dict, present: dict, name: str) -> list[dict]:
              "both": len(placed.get(key, set()) & present.get(key, set()))} for key in keys]
 
 
+def stats_scope(user):
+    """The mission whose figures `user` may see: their own for staff, None (all) for admins.
+
+    Staff not attached to a mission see nothing (403) rather than everything.
+    """
+    from ..errors import DomainError
+    from ..i18n import _
+    from ..security import STAFF, mission_scope
+
+    scope = mission_scope(user)
+    if user.role == STAFF and scope is None:
+        raise DomainError(403, _("You are not allowed to do this."))
+    return scope
+
+
 def compute_stats(mission_id=None) -> dict:
     """The statistics, over everything (mission_id None) or over one mission's records."""
     codes = dict(db.session.execute(select(Mission.id, Mission.code)).all())
