@@ -2,6 +2,7 @@
 import uuid
 from functools import wraps
 
+from flask import has_request_context, request
 from flask_jwt_extended import current_user, verify_jwt_in_request
 from flask_smorest import abort
 
@@ -103,25 +104,31 @@ def renew_page_session(expired_payload: dict):
 
 
 def init_jwt_callbacks():
-    from .accounts.services import is_token_revoked
-    from .accounts.models import User
+    from .accounts.services import token_holder
 
     @jwt.user_identity_loader
     def _identity(user):
         return str(user.id) if hasattr(user, "id") else str(user)
 
+    # flask-jwt-extended asks "revoked?" and then "whose?"; one query answers both (token_holder),
+    # kept for this request only (in its WSGI environ), under the token's jti.
+    def _holder(payload):
+        if not has_request_context():
+            return token_holder(payload)
+        known = request.environ.setdefault("jembatan.token_holder", {})
+        key = payload.get("jti")
+        if key not in known:
+            known[key] = token_holder(payload)
+        return known[key]
+
     @jwt.user_lookup_loader
     def _lookup(_header, payload):
-        try:
-            user_id = uuid.UUID(payload["sub"])
-        except (KeyError, ValueError):
-            return None
-        user = db.session.get(User, user_id)
+        user, _revoked = _holder(payload)
         return user if user is not None and user.is_active else None
 
     @jwt.token_in_blocklist_loader
     def _revoked(_header, payload):
-        return is_token_revoked(payload)
+        return _holder(payload)[1]
 
     @jwt.user_lookup_error_loader
     def _lookup_error(_header, _payload):

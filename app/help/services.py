@@ -3,7 +3,7 @@ workflow, notes, messages). Services flush, never commit; the caller commits onc
 import secrets
 import uuid
 
-from sqlalchemy import func, insert as sql_insert, select, update as sql_update
+from sqlalchemy import func, select, update as sql_update
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import DomainError
@@ -103,11 +103,12 @@ def insert_help_requests(user, items: list[dict]) -> list:
         content = _content(data)
         row = _new_row(user, data["id"], content, data, _route_mission_id(user, content), now)
         rows.append({**row, "updated_at": now})
-        events.append({"help_request_id": row["id"], "kind": "status", "to_value": "new", "actor_id": user.id,
-                       "created_at": row["created_at"]})
+        events.append({"id": uuid.uuid4(), "help_request_id": row["id"], "kind": "status", "from_value": None,
+                       "to_value": "new", "actor_id": user.id, "created_at": row["created_at"], "updated_at": now})
     if rows:
-        db.session.execute(sql_insert(HelpRequest), rows)
-        db.session.execute(sql_insert(HelpRequestEvent), events)
+        # Core inserts on the tables: the ORM's bulk path adds nothing here but cost.
+        db.session.execute(HelpRequest.__table__.insert(), rows)
+        db.session.execute(HelpRequestEvent.__table__.insert(), events)
     return [row["id"] for row in rows]
 
 

@@ -43,9 +43,9 @@ class Sync(MethodView):
             abort(400, message=_("The cursor is not valid. Start again without it."),
                   errors={"cursor": [_("Not a valid cursor for this account.")]})
         outcomes = services.apply_mutations(user, envelope["mutations"], envelope["device_id"])
-        db.session.commit()
-        # The feed is read in a fresh transaction, after the writes are committed.
+        # Read in the same transaction: what it wrote is seen, and pull_changes waits for any
+        # other writer of this worker's feed still in flight (see sync.feed.lock_feed).
         changes, last_seq, has_more = services.pull_changes(user, after_seq)
-        db.session.commit()
+        db.session.commit()  # before the answer: nothing is reported applied that is not stored
         return {"results": [o.as_dict() for o in outcomes], "changes": changes,
                 "cursor": services.encode_cursor(user, last_seq), "has_more": has_more}

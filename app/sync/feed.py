@@ -13,6 +13,10 @@ def _user_lock_key(user_id: uuid.UUID) -> int:
     return int.from_bytes(user_id.bytes[:8], "big", signed=True)
 
 
+_SHARED_LOCK = text("SELECT pg_advisory_xact_lock_shared(:key)")
+_EXCLUSIVE_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
 def lock_feed(user_id: uuid.UUID, *, shared: bool) -> None:
     """Order one worker's feed on PostgreSQL, where a sequence number is taken at insert but
     seen at commit: writers of a worker's changes take this transaction lock exclusively, so
@@ -21,8 +25,7 @@ def lock_feed(user_id: uuid.UUID, *, shared: bool) -> None:
     and readers never wait for each other. (SQLite already runs one writer at a time.)"""
     if db.engine.dialect.name != "postgresql":
         return
-    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-    db.session.execute(text(f"SELECT {function}(:key)"), {"key": _user_lock_key(user_id)})
+    db.session.execute(_SHARED_LOCK if shared else _EXCLUSIVE_LOCK, {"key": _user_lock_key(user_id)})
 
 
 def record_change(user_id: uuid.UUID, entity: str, entity_id: uuid.UUID) -> None:

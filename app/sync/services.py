@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from marshmallow import ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import DomainError, error_body
@@ -126,6 +126,14 @@ def _schema_fields(path: str) -> frozenset:
     return frozenset(_schema(path).fields)
 
 
+# The statements of every sync call, built once (building one costs about as much as running it).
+# Decided outcomes are read as plain rows: only their columns are used, never an ORM object.
+_DECIDED = select(AppliedMutation.__table__).where(AppliedMutation.mutation_id.in_(bindparam("ids", expanding=True)))
+_FEED_PAGE = (select(Change.seq, Change.entity, Change.entity_id)
+              .where(Change.user_id == bindparam("user_id"), Change.seq > bindparam("after"))
+              .order_by(Change.seq).limit(bindparam("limit")))
+
+
 def _decided(row: AppliedMutation, user) -> Outcome:
     """The answer for a mutation id that was already decided."""
     if row.user_id != user.id:
@@ -137,10 +145,9 @@ def _decided(row: AppliedMutation, user) -> Outcome:
     return Outcome(row.mutation_id, DUPLICATE, row.record_id)
 
 
-def _find(mutation_id: uuid.UUID) -> AppliedMutation | None:
-    return db.session.execute(
-        select(AppliedMutation).where(AppliedMutation.mutation_id == mutation_id)
-        .execution_options(populate_existing=True)).scalar_one_or_none()
+def _find(mutation_id: uuid.UUID):
+    """The decided outcome of one mutation id (a row with AppliedMutation's columns), or None."""
+    return db.session.execute(_DECIDED, {"ids": [mutation_id]}).first()
 
 
 def _run(user, mutation: dict, batch: dict) -> tuple[str, uuid.UUID | None, dict | None]:
@@ -202,77 +209,88 @@ def apply_mutation(user, mutation: dict, device_id: uuid.UUID | None = None, bat
 def apply_mutations(user, mutations: list[dict], device_id: uuid.UUID | None = None) -> list[Outcome]:
     """Apply in order; a rejected mutation never rolls back or blocks the others.
 
-    The ids already decided are read in one query; an id that a concurrent call claims
-    meanwhile still collides on the unique key and is answered as before.
+    New, valid `help_request.create` mutations (what a phone sends almost always) are
+    written a run at a time by _bulk_help_requests; everything else goes one by one through
+    apply_mutation. The ids already decided are read in one query first; an id that a
+    concurrent call claims meanwhile still collides on the unique key and is answered as before.
     """
-    ids = {m["id"] for m in mutations}
-    decided = {}
-    if ids:
-        rows = db.session.scalars(
-            select(AppliedMutation).where(AppliedMutation.mutation_id.in_(ids))
-            .execution_options(populate_existing=True))
-        decided = {row.mutation_id: row for row in rows}
+    decided = _read_decided({m["id"] for m in mutations})
+    fast = _bulk_candidates(user, mutations, decided)
     batch = {"decided": decided}
     outcomes: list[Outcome | None] = [None] * len(mutations)
     run: list[int] = []
     for index, mutation in enumerate(mutations + [None]):
-        if mutation is not None and mutation["type"] == "help_request.create" and mutation["id"] not in decided:
+        if index in fast:
             run.append(index)
             continue
-        if len(run) > 1:
-            _bulk_help_requests(user, mutations, run, device_id, batch, outcomes)
-        for i in run:
-            if outcomes[i] is None:
-                outcomes[i] = apply_mutation(user, mutations[i], device_id, batch)
-        run = []
+        if run:
+            _bulk_help_requests(user, mutations, {i: fast[i] for i in run}, device_id, batch, outcomes)
+            for i in run:
+                if outcomes[i] is None:
+                    outcomes[i] = apply_mutation(user, mutations[i], device_id, batch)
+            run = []
         if mutation is not None:
             outcomes[index] = apply_mutation(user, mutation, device_id, batch)
     return outcomes
 
 
-def _bulk_help_requests(user, mutations, run: list[int], device_id, batch: dict, outcomes: list) -> None:
-    """A run of new `help_request.create` mutations in three INSERTs instead of one savepoint each.
+def _read_decided(ids: set) -> dict:
+    """{mutation id: its AppliedMutation} for the ids already decided, in one query."""
+    if not ids:
+        return {}
+    return {row.mutation_id: row for row in db.session.execute(_DECIDED, {"ids": list(ids)})}
 
-    Only what is certain to succeed goes this way: valid items with ids new to this call.
-    Their ids are claimed in one INSERT (a concurrent twin still collides on the unique key)
-    in the same savepoint as the requests; on any clash the savepoint is rolled back and
-    apply_mutation takes them one by one, exactly as without this shortcut. The rest (invalid
-    items, repeated ids) are left to apply_mutation.
+
+def _bulk_candidates(user, mutations: list[dict], decided: dict) -> dict[int, dict]:
+    """{index: loaded data} of the `help_request.create` mutations that can be written in bulk:
+    valid, new, and with a mutation id and a record id that nothing else in this call uses.
+
+    Validation needs no database, so it runs before anything is written; what is left out
+    here (invalid items, replays, repeated ids) goes one by one through apply_mutation.
     """
     from ..help.models import HelpRequest
-    from ..help.services import insert_help_requests
 
     schema_path = APPLY["help_request.create"][1]
     schema, fields_ = _schema(schema_path), _schema_fields(schema_path)
-    chosen, items, seen = [], [], set()
-    for i in run:
-        mutation = mutations[i]
+    chosen, seen = {}, set()
+    for index, mutation in enumerate(mutations):
+        if mutation["type"] != "help_request.create" or mutation["id"] in decided:
+            continue
         try:
             data = _prepare(mutation.get("data"), mutation.get("created_at"), mutation["id"], fields_)
             loaded = schema.load(data)
         except ValidationError:
             continue
-        record_id = loaded.get("id")
-        if record_id is None or mutation["id"] in seen or record_id in seen or \
+        record_id = loaded["id"]
+        if mutation["id"] in seen or record_id in seen or \
                 db.session.identity_map.get(db.session.identity_key(HelpRequest, record_id)) is not None:
             continue
         seen.update((mutation["id"], record_id))
-        chosen.append(i)
-        items.append(loaded)
-    if len(chosen) < 2:
-        return
+        chosen[index] = loaded
+    return chosen
+
+
+def _bulk_help_requests(user, mutations, items: dict[int, dict], device_id, batch: dict, outcomes: list) -> None:
+    """A run of new `help_request.create` mutations in three INSERTs instead of a savepoint each.
+
+    Their ids are claimed in one INSERT (a concurrent twin still collides on the unique key)
+    in the same savepoint as the requests; on any clash the savepoint is rolled back and
+    apply_mutation takes them one by one, exactly as without this shortcut.
+    """
+    from ..help.services import insert_help_requests
+
     now = utcnow()
     try:
         with db.session.begin_nested():
-            db.session.execute(insert(AppliedMutation), [
+            db.session.execute(AppliedMutation.__table__.insert(), [
                 {"mutation_id": mutations[i]["id"], "user_id": user.id, "type": "help_request.create",
                  "status": APPLIED, "record_id": item["id"], "error": None, "device_id": device_id,
-                 "created_at": now, "updated_at": now} for i, item in zip(chosen, items)])
-            record_ids = insert_help_requests(user, items)
+                 "created_at": now, "updated_at": now} for i, item in items.items()])
+            record_ids = insert_help_requests(user, list(items.values()))
     except IntegrityError:
         return
     decided = batch.setdefault("decided", {})
-    for i, record_id in zip(chosen, record_ids):
+    for i, record_id in zip(items, record_ids):
         outcomes[i] = Outcome(mutations[i]["id"], APPLIED, record_id)
         # What _decided reads, for the same id again later in this call.
         decided[mutations[i]["id"]] = SimpleNamespace(mutation_id=mutations[i]["id"], user_id=user.id,
@@ -283,7 +301,13 @@ def _bulk_help_requests(user, mutations, run: list[int], device_id, batch: dict,
 
 
 def _cursor_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="sync-cursor")
+    return _serializer_for(current_app.config["SECRET_KEY"])
+
+
+@lru_cache(maxsize=4)
+def _serializer_for(secret_key: str) -> URLSafeSerializer:
+    """Made once per key: building one derives its signing key, a cost on every sync call."""
+    return URLSafeSerializer(secret_key, salt="sync-cursor")
 
 
 def encode_cursor(user, seq: int) -> str:
@@ -337,10 +361,7 @@ def pull_changes(user, after_seq: int, limit: int = PAGE_SIZE) -> tuple[list[dic
     Several changes of one record in a page are served once, with its current state.
     """
     lock_feed(user.id, shared=True)  # no change of this worker still in flight can be skipped
-    rows = db.session.execute(
-        select(Change.seq, Change.entity, Change.entity_id)
-        .where(Change.user_id == user.id, Change.seq > after_seq)
-        .order_by(Change.seq).limit(limit + 1)).all()
+    rows = db.session.execute(_FEED_PAGE, {"user_id": user.id, "after": after_seq, "limit": limit + 1}).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1].seq if rows else after_seq

@@ -256,15 +256,15 @@ def test_feed_rows_are_kept_per_user(worker):
 def test_an_answer_lost_after_commit_is_answered_duplicate_on_retry(sync, worker, monkeypatch):
     from app.sync import services
 
-    real = services.pull_changes
+    real = services.encode_cursor  # the first thing done after the commit
 
     def crash(*args, **kwargs):
         raise RuntimeError("the process died before answering")
 
     m = mutation("presence.upsert", presence_data())
-    monkeypatch.setattr(services, "pull_changes", crash)
+    monkeypatch.setattr(services, "encode_cursor", crash)
     assert sync(worker, envelope(m)).status_code == 500
-    monkeypatch.setattr(services, "pull_changes", real)
+    monkeypatch.setattr(services, "encode_cursor", real)
     result = sync(worker, envelope(m)).get_json()["results"][0]
     assert result["status"] == "duplicate" and result["record_id"] == m["data"]["id"]
 
