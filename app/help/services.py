@@ -11,6 +11,7 @@ from ..extensions import db
 from ..i18n import _
 from ..pagination import keyset_page
 from ..security import ADMIN, STAFF, can_act_for_mission, mission_scope
+from ..storage import insert_new_rows
 from ..sync.feed import record_change
 from ..types import clamp_device_time, utcnow
 from .models import FROM_WORKER, TO_WORKER, HelpMessage, HelpRequest, HelpRequestEvent, InternalNote
@@ -89,27 +90,27 @@ def _new_row(user, request_id, content: dict, data: dict, mission_id, now) -> di
                 created_at=clamp_device_time(data.get("created_at")), received_at=now, **content)
 
 
-def insert_help_requests(user, items: list[dict]) -> list:
-    """Create many new requests (each loaded by HelpRequestInSchema, each with an `id`) in one
-    INSERT per table; their ids, in order.
+def insert_help_requests(user, items: list[dict]) -> set:
+    """Store many new requests (each loaded by HelpRequestInSchema, each with an `id`) with one
+    INSERT per table; the ids stored.
 
-    All or nothing, and only for ids that are new: any clash (an id or a reference taken)
-    raises IntegrityError, and the caller then creates them one by one (create_help_request),
-    which tells replays and conflicts apart. The same rows and history as create_help_request.
+    A request whose id or reference is already taken is skipped, not stored: the caller
+    creates it alone (create_help_request), which tells a replay from a conflict. The same
+    rows and history as create_help_request.
     """
     now = utcnow()
-    rows, events = [], []
+    rows = []
     for data in items:
         content = _content(data)
         row = _new_row(user, data["id"], content, data, _route_mission_id(user, content), now)
         rows.append({**row, "updated_at": now})
-        events.append({"id": uuid.uuid4(), "help_request_id": row["id"], "kind": "status", "from_value": None,
-                       "to_value": "new", "actor_id": user.id, "created_at": row["created_at"], "updated_at": now})
-    if rows:
-        # Core inserts on the tables: the ORM's bulk path adds nothing here but cost.
-        db.session.execute(HelpRequest.__table__.insert(), rows)
-        db.session.execute(HelpRequestEvent.__table__.insert(), events)
-    return [row["id"] for row in rows]
+    stored = insert_new_rows(HelpRequest.__table__, rows, returning="id")
+    if stored:
+        db.session.execute(HelpRequestEvent.__table__.insert(), [
+            {"id": uuid.uuid4(), "help_request_id": row["id"], "kind": "status", "from_value": None,
+             "to_value": "new", "actor_id": user.id, "created_at": row["created_at"], "updated_at": now}
+            for row in rows if row["id"] in stored])
+    return stored
 
 
 def create_help_request(user, data: dict) -> tuple[HelpRequest, bool]:

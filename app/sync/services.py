@@ -12,12 +12,13 @@ from types import SimpleNamespace
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from marshmallow import ValidationError
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import DomainError, error_body
 from ..extensions import db
 from ..i18n import _l, translate_message
+from ..storage import insert_new_rows
 from .feed import lock_feed
 from .models import AppliedMutation, Change
 from ..types import utcnow
@@ -209,14 +210,12 @@ def apply_mutation(user, mutation: dict, device_id: uuid.UUID | None = None, bat
 def apply_mutations(user, mutations: list[dict], device_id: uuid.UUID | None = None) -> list[Outcome]:
     """Apply in order; a rejected mutation never rolls back or blocks the others.
 
-    New, valid `help_request.create` mutations (what a phone sends almost always) are
-    written a run at a time by _bulk_help_requests; everything else goes one by one through
-    apply_mutation. The ids already decided are read in one query first; an id that a
-    concurrent call claims meanwhile still collides on the unique key and is answered as before.
+    Valid `help_request.create` mutations (what a phone sends almost always) are written a
+    run at a time by _bulk_help_requests; everything else goes one by one through
+    apply_mutation, after the ids already decided are read in one query.
     """
-    decided = _read_decided({m["id"] for m in mutations})
-    fast = _bulk_candidates(user, mutations, decided)
-    batch = {"decided": decided}
+    fast = _bulk_candidates(mutations)
+    batch = {"decided": _read_decided({m["id"] for i, m in enumerate(mutations) if i not in fast})}
     outcomes: list[Outcome | None] = [None] * len(mutations)
     run: list[int] = []
     for index, mutation in enumerate(mutations + [None]):
@@ -235,66 +234,66 @@ def apply_mutations(user, mutations: list[dict], device_id: uuid.UUID | None = N
 
 
 def _read_decided(ids: set) -> dict:
-    """{mutation id: its AppliedMutation} for the ids already decided, in one query."""
+    """{mutation id: its AppliedMutation row} for the ids already decided, in one query."""
     if not ids:
         return {}
     return {row.mutation_id: row for row in db.session.execute(_DECIDED, {"ids": list(ids)})}
 
 
-def _bulk_candidates(user, mutations: list[dict], decided: dict) -> dict[int, dict]:
+def _bulk_candidates(mutations: list[dict]) -> dict[int, dict]:
     """{index: loaded data} of the `help_request.create` mutations that can be written in bulk:
-    valid, new, and with a mutation id and a record id that nothing else in this call uses.
+    valid, and with a mutation id and a record id that nothing else in this call uses.
 
     Validation needs no database, so it runs before anything is written; what is left out
-    here (invalid items, replays, repeated ids) goes one by one through apply_mutation.
+    here (invalid items, repeated ids) goes one by one through apply_mutation.
     """
-    from ..help.models import HelpRequest
-
     schema_path = APPLY["help_request.create"][1]
     schema, fields_ = _schema(schema_path), _schema_fields(schema_path)
     chosen, seen = {}, set()
     for index, mutation in enumerate(mutations):
-        if mutation["type"] != "help_request.create" or mutation["id"] in decided:
+        if mutation["type"] != "help_request.create" or mutation["id"] in seen:
             continue
         try:
-            data = _prepare(mutation.get("data"), mutation.get("created_at"), mutation["id"], fields_)
-            loaded = schema.load(data)
+            loaded = schema.load(_prepare(mutation.get("data"), mutation.get("created_at"), mutation["id"], fields_))
         except ValidationError:
             continue
-        record_id = loaded["id"]
-        if mutation["id"] in seen or record_id in seen or \
-                db.session.identity_map.get(db.session.identity_key(HelpRequest, record_id)) is not None:
+        if loaded["id"] in seen:
             continue
-        seen.update((mutation["id"], record_id))
+        seen.update((mutation["id"], loaded["id"]))
         chosen[index] = loaded
     return chosen
 
 
 def _bulk_help_requests(user, mutations, items: dict[int, dict], device_id, batch: dict, outcomes: list) -> None:
-    """A run of new `help_request.create` mutations in three INSERTs instead of a savepoint each.
+    """A run of valid `help_request.create` mutations in three multi-row INSERTs.
 
-    Their ids are claimed in one INSERT (a concurrent twin still collides on the unique key)
-    in the same savepoint as the requests; on any clash the savepoint is rolled back and
-    apply_mutation takes them one by one, exactly as without this shortcut.
+    Nothing here fails on a clash, so no savepoint is needed. The mutation ids are claimed
+    first, skipping those already taken: an id decided before (a replay, or another user's)
+    is read back and answered from its record, and a concurrent twin waits for the other
+    call's commit and then finds its id taken. A request that cannot be stored (its id or
+    reference taken) gives its claim back; apply_mutation then takes it alone and tells a
+    replay from a conflict. Outcomes are filled for what was stored.
     """
     from ..help.services import insert_help_requests
 
     now = utcnow()
-    try:
-        with db.session.begin_nested():
-            db.session.execute(AppliedMutation.__table__.insert(), [
-                {"mutation_id": mutations[i]["id"], "user_id": user.id, "type": "help_request.create",
-                 "status": APPLIED, "record_id": item["id"], "error": None, "device_id": device_id,
-                 "created_at": now, "updated_at": now} for i, item in items.items()])
-            record_ids = insert_help_requests(user, list(items.values()))
-    except IntegrityError:
-        return
-    decided = batch.setdefault("decided", {})
-    for i, record_id in zip(items, record_ids):
-        outcomes[i] = Outcome(mutations[i]["id"], APPLIED, record_id)
-        # What _decided reads, for the same id again later in this call.
-        decided[mutations[i]["id"]] = SimpleNamespace(mutation_id=mutations[i]["id"], user_id=user.id,
-                                                      status=APPLIED, record_id=record_id, error=None)
+    claimed = insert_new_rows(AppliedMutation.__table__, [
+        {"mutation_id": mutations[i]["id"], "user_id": user.id, "type": "help_request.create", "status": APPLIED,
+         "record_id": item["id"], "error": None, "device_id": device_id, "created_at": now, "updated_at": now}
+        for i, item in items.items()], returning="mutation_id")
+    decided = batch["decided"]
+    decided.update(_read_decided({mutations[i]["id"] for i in items} - claimed))
+    items = {i: item for i, item in items.items() if mutations[i]["id"] in claimed}
+    stored = insert_help_requests(user, list(items.values()))
+    given_back = [mutations[i]["id"] for i, item in items.items() if item["id"] not in stored]
+    if given_back:
+        db.session.execute(delete(AppliedMutation).where(AppliedMutation.mutation_id.in_(given_back)))
+    for i, item in items.items():
+        if item["id"] in stored:
+            outcomes[i] = Outcome(mutations[i]["id"], APPLIED, item["id"])
+            # What _decided reads, for the same id again later in this call.
+            decided[mutations[i]["id"]] = SimpleNamespace(mutation_id=mutations[i]["id"], user_id=user.id,
+                                                          status=APPLIED, record_id=item["id"], error=None)
 
 
 # ---------------------------------------------------------------- pull: the change feed

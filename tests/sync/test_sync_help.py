@@ -69,3 +69,57 @@ def test_staff_status_changes_and_messages_reach_the_worker(sync, worker, create
     assert by_entity["message"]["data"]["body"] == "Kami akan menghubungi Anda."
     assert by_entity["message"]["data"]["help_request_id"] == data["id"]
     assert by_entity["message"]["data"]["direction"] == "to_worker"
+
+
+def _count(model, **where) -> int:
+    from sqlalchemy import func, select
+
+    stmt = select(func.count()).select_from(model).filter_by(**where)
+    return db.session.scalar(stmt)
+
+
+def test_a_replayed_batch_of_requests_is_answered_duplicate_and_stores_nothing_twice(sync, worker):
+    from app.help.models import HelpRequest, HelpRequestEvent
+    from app.sync.models import AppliedMutation
+
+    body = envelope(*[mutation("help_request.create", help_data()) for _ in range(5)])
+    first = sync(worker, body).get_json()["results"]
+    again = sync(worker, body).get_json()["results"]
+    assert [r["status"] for r in first] == ["applied"] * 5 and [r["status"] for r in again] == ["duplicate"] * 5
+    assert [r["record_id"] for r in again] == [r["record_id"] for r in first]
+    assert _count(HelpRequest) == 5 and _count(HelpRequestEvent) == 5 and _count(AppliedMutation) == 5
+
+
+def test_in_a_batch_a_taken_id_or_record_is_answered_alone_and_the_rest_apply(sync, worker, create_user):
+    from app.help.models import HelpRequest, HelpRequestEvent
+    from app.sync.models import AppliedMutation
+
+    stored = help_data()
+    theirs = mutation("help_request.create", help_data())
+    intruder = create_user(role="worker")
+    sync(worker, envelope(mutation("help_request.create", stored), theirs))
+    same_record = mutation("help_request.create", stored)  # a new mutation id naming the stored request
+    other_content = mutation("help_request.create", dict(stored, description="Lain sama sekali."))
+    fresh = mutation("help_request.create", help_data())
+    stolen = mutation("help_request.create", help_data(), mutation_id=theirs["id"])
+    results = sync(intruder, envelope(fresh, stolen, mutation("help_request.create", help_data()))).get_json()["results"]
+    assert [r["status"] for r in results] == ["applied", "rejected", "applied"]
+    assert results[1]["record_id"] is None and results[1]["error"]["errors"] == {}
+    results = sync(worker, envelope(same_record, other_content)).get_json()["results"]
+    assert [r["status"] for r in results] == ["duplicate", "rejected"]
+    assert results[0]["record_id"] == stored["id"] and results[1]["error"]["message"]
+    assert _count(HelpRequest) == 4 and _count(HelpRequestEvent) == 4
+    assert _count(AppliedMutation, mutation_id=uuid.UUID(theirs["id"]), user_id=intruder.id) == 0
+
+
+def test_a_reference_drawn_twice_is_drawn_again(sync, worker, monkeypatch):
+    from app.help.models import HelpRequest
+
+    draws = iter(["JBT-AAAAAA", "JBT-AAAAAA", "JBT-BBBBBB"])
+    monkeypatch.setattr(help_services, "_random_reference", lambda: next(draws))
+    first, second = help_data(), help_data()
+    assert sync(worker, envelope(mutation("help_request.create", first))).get_json()["results"][0]["status"] == "applied"
+    result = sync(worker, envelope(mutation("help_request.create", second))).get_json()["results"][0]
+    assert result["status"] == "applied" and result["record_id"] == second["id"]
+    references = {str(r.id): r.reference for r in db.session.scalars(db.select(HelpRequest))}
+    assert references == {first["id"]: "JBT-AAAAAA", second["id"]: "JBT-BBBBBB"}
