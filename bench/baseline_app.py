@@ -1,11 +1,16 @@
 """The baseline for bench/sync.py: the least a server can do to store the same rows.
 
-One Flask endpoint, `POST /sync`, takes the same envelope as `POST /api/v1/sync` and inserts a
-`help_requests` row for each `help_request.create` mutation with SQLAlchemy Core
-(`INSERT ... ON CONFLICT DO NOTHING`, one transaction per request). Nothing else: no
-authentication, no validation, no idempotency record, no history, no change feed.
+One Flask endpoint, `POST /sync`, takes the same envelope as `POST /api/v1/sync` and, for each
+`help_request.create` mutation, inserts with SQLAlchemy Core (`INSERT ... ON CONFLICT DO NOTHING`,
+one multi-row statement per table, one transaction per request) the rows the sync path stores:
 
-    BASELINE_DATABASE_URL=... BASELINE_MISSION_ID=... gunicorn -w 2 bench.baseline_app:app
+- `BASELINE_ROWS=all` (the default): the request, its first history event and the mutation's
+  idempotency record (`help_requests`, `help_request_events`, `applied_mutations`);
+- `BASELINE_ROWS=requests`: the request only, a stricter reference.
+
+Nothing else: no authentication, no validation, no routing, no change feed.
+
+    BASELINE_DATABASE_URL=... BASELINE_MISSION_ID=... BASELINE_USER_ID=... gunicorn -w 2 bench.baseline_app:app
 """
 import os
 import secrets
@@ -18,6 +23,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 URL = os.environ["BASELINE_DATABASE_URL"]
 MISSION_ID = uuid.UUID(os.environ["BASELINE_MISSION_ID"])
+USER_ID = uuid.UUID(os.environ["BASELINE_USER_ID"])
+ALL_ROWS = os.environ.get("BASELINE_ROWS", "all") == "all"
 CRITICAL = {"abuse_violence", "trafficking", "detention_legal", "health_emergency"}
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -30,6 +37,7 @@ if URL.startswith("sqlite"):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()
 
@@ -41,8 +49,11 @@ if URL.startswith("sqlite"):
 else:
     insert = postgresql.insert
 
-# The table as the app created it (reflected, so the baseline shares no code with the app).
-help_requests = Table("help_requests", MetaData(), autoload_with=engine)
+# The tables as the app created them (reflected, so the baseline shares no code with the app).
+metadata = MetaData()
+help_requests = Table("help_requests", metadata, autoload_with=engine)
+events = Table("help_request_events", metadata, autoload_with=engine)
+applied = Table("applied_mutations", metadata, autoload_with=engine)
 if URL.startswith("sqlite"):
     # SQLite stores the app's UUIDs as 32 hex characters.
     def _uuid(value):
@@ -58,7 +69,7 @@ app = Flask(__name__)
 def sync():
     envelope = request.get_json()
     now = datetime.now(timezone.utc)
-    rows = []
+    rows, event_rows, claims = [], [], []
     for mutation in envelope.get("mutations", []):
         if mutation.get("type") != "help_request.create":
             continue
@@ -67,8 +78,9 @@ def sync():
         created = datetime.fromisoformat(created) if created else now
         if created.tzinfo is None:
             created = created.replace(tzinfo=timezone.utc)
+        record_id = _uuid(data.get("id") or mutation["id"])
         rows.append({
-            "id": _uuid(data.get("id") or mutation["id"]),
+            "id": record_id, "user_id": _uuid(USER_ID),
             "reference": "JBT-" + "".join(secrets.choice(ALPHABET) for _ in range(6)),
             "mission_id": _uuid(MISSION_ID), "category": data["category"], "urgency": data["urgency"],
             "description": data["description"], "country": data["country"].upper(),
@@ -77,7 +89,22 @@ def sync():
             "band": 0 if data["urgency"] == "emergency" or data["category"] in CRITICAL else 2,
             "created_at": min(created, now), "received_at": now, "updated_at": now,
         })
-    if rows:
+        event_rows.append({"id": _uuid(uuid.uuid4()), "help_request_id": record_id, "kind": "status",
+                           "to_value": "new", "actor_id": _uuid(USER_ID), "created_at": min(created, now),
+                           "updated_at": now})
+        claims.append({"mutation_id": _uuid(mutation["id"]), "user_id": _uuid(USER_ID),
+                       "type": "help_request.create", "status": "applied", "record_id": record_id,
+                       "device_id": _uuid(envelope["device_id"]), "created_at": now, "updated_at": now})
+    if rows and not ALL_ROWS:
         with engine.begin() as conn:
             conn.execute(insert(help_requests).on_conflict_do_nothing(), rows)
+    elif rows:
+        with engine.begin() as conn:
+            conn.execute(insert(applied).on_conflict_do_nothing(), claims)
+            # A request skipped (its random reference taken) must not get a history event.
+            stored = set(conn.scalars(insert(help_requests).on_conflict_do_nothing()
+                                      .returning(help_requests.c.id), rows))
+            if stored:
+                conn.execute(insert(events).on_conflict_do_nothing(),
+                             [e for e in event_rows if e["help_request_id"] in stored])
     return jsonify({"stored": len(rows)})

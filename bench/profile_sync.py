@@ -32,7 +32,7 @@ def main():
 
     url = fresh_database(args.database, label="profile")
     try:
-        tokens, _mission = prepare_app_database(url, 1)
+        tokens, _mission, _users = prepare_app_database(url, 1)
         os.environ.update({**SECRETS, "DATABASE_URL": url})
         from app import create_app
         from app.extensions import db

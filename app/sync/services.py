@@ -249,18 +249,25 @@ def _bulk_candidates(mutations: list[dict]) -> dict[int, dict]:
     """
     schema_path = APPLY["help_request.create"][1]
     schema, fields_ = _schema(schema_path), _schema_fields(schema_path)
-    chosen, seen = {}, set()
+    prepared = {}
     for index, mutation in enumerate(mutations):
-        if mutation["type"] != "help_request.create" or mutation["id"] in seen:
-            continue
-        try:
-            loaded = schema.load(_prepare(mutation.get("data"), mutation.get("created_at"), mutation["id"], fields_))
-        except ValidationError:
-            continue
-        if loaded["id"] in seen:
-            continue
-        seen.update((mutation["id"], loaded["id"]))
-        chosen[index] = loaded
+        if mutation["type"] == "help_request.create" and isinstance(mutation.get("data"), dict):
+            prepared[index] = _prepare(mutation["data"], mutation.get("created_at"), mutation["id"], fields_)
+    try:  # all at once, as almost always they are all valid; else item by item, to keep the valid ones
+        loaded = dict(zip(prepared, schema.load(list(prepared.values()), many=True)))
+    except ValidationError:
+        loaded = {}
+        for index, data in prepared.items():
+            try:
+                loaded[index] = schema.load(data)
+            except ValidationError:
+                continue
+    chosen, seen = {}, set()
+    for index, data in loaded.items():
+        ids = (mutations[index]["id"], data["id"])
+        if not seen.intersection(ids):
+            seen.update(ids)
+            chosen[index] = data
     return chosen
 
 
