@@ -99,7 +99,9 @@ def _end_unit_of_work(_exc=None) -> None:
 def _may_write() -> bool:
     from flask import has_request_context, request
 
-    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    from .storage import reading_first
+
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS") and not reading_first()
 
 
 def _configure_sqlite(app: Flask) -> None:

@@ -105,6 +105,7 @@ def renew_page_session(expired_payload: dict):
 
 def init_jwt_callbacks():
     from .accounts.services import token_holder
+    from .storage import read_before_writing
 
     @jwt.user_identity_loader
     def _identity(user):
@@ -118,7 +119,8 @@ def init_jwt_callbacks():
         known = request.environ.setdefault("jembatan.token_holder", {})
         key = payload.get("jti")
         if key not in known:
-            known[key] = token_holder(payload)
+            with read_before_writing():
+                known[key] = token_holder(payload)
         return known[key]
 
     @jwt.user_lookup_loader

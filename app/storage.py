@@ -1,5 +1,9 @@
-"""Multi-row inserts that skip what already exists, on SQLite and PostgreSQL alike."""
+"""Database helpers the features share: multi-row inserts that skip what already exists, and
+a read that need not wait for SQLite's write lock; on SQLite and PostgreSQL alike."""
+from contextlib import contextmanager
 from functools import lru_cache
+
+from flask import has_request_context, request
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
@@ -24,3 +28,33 @@ def insert_new_rows(table: Table, rows: list[dict], returning: str) -> set:
         return set()
     statement = _insert_new_statement(table, db.session.get_bind().dialect.name, returning)
     return set(db.session.scalars(statement, rows))
+
+
+_READING_FIRST = "jembatan.reading_first"
+
+
+@contextmanager
+def read_before_writing():
+    """A short read at the start of a write request (who is calling) in its own transaction.
+
+    SQLite has one writer at a time, and a request that may write takes the write lock when
+    its transaction begins (app._configure_sqlite). Reading the caller's identity inside that
+    transaction would hold the lock while the body is parsed and validated; here the read
+    runs in a deferred transaction, ended at once, so the lock is held only while writing.
+    On PostgreSQL nothing changes. Inside a transaction already open, nothing changes either.
+    """
+    if not has_request_context() or db.session().in_transaction() \
+            or db.session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    request.environ[_READING_FIRST] = True
+    try:
+        yield
+    finally:
+        request.environ.pop(_READING_FIRST, None)
+        db.session.commit()  # ends the read; objects stay usable (expire_on_commit is off)
+
+
+def reading_first() -> bool:
+    """Whether the transaction about to begin is read_before_writing's."""
+    return has_request_context() and request.environ.get(_READING_FIRST, False)
