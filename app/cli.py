@@ -1,4 +1,4 @@
-"""Command-line tools: `flask --app wsgi seed | users | translate | tokens`.
+"""Command-line tools: `flask --app wsgi seed | users | translate | tokens | keys`.
 
 They call the same services as the web, and commit once at the end.
 """
@@ -94,6 +94,34 @@ def purge_tokens_command():
     click.echo(f"purged {n}")
 
 
+keys = AppGroup("keys", help="Encryption keys of passport numbers and NIK (see README, key rotation).")
+
+
+@keys.command("index-key")
+@click.option("--old", is_flag=True, help="Derive it from the first DATA_KEY_OLD (after DATA_KEY was replaced).")
+def index_key_command(old: bool):
+    """Print the blind-index key now in use, to pin it as INDEX_KEY before DATA_KEY changes."""
+    from .crypto import derived_index_key, old_data_keys
+
+    config = current_app.config
+    if config.get("INDEX_KEY") and not old:
+        click.echo(config["INDEX_KEY"])
+        return
+    source = old_data_keys(config)[:1] if old else [config["DATA_KEY"]]
+    if not source:
+        raise click.UsageError("--old needs DATA_KEY_OLD")
+    click.echo(derived_index_key(source[0]))
+
+
+@keys.command("rotate")
+def rotate_keys_command():
+    """Re-encrypt every stored passport number and NIK under DATA_KEY (then DATA_KEY_OLD can go)."""
+    from .keys import reencrypt_all
+
+    counts = reencrypt_all(progress=lambda table, done: click.echo(f"{table}: {done}"))
+    click.echo("re-encrypted " + ", ".join(f"{table} {n}" for table, n in counts.items()))
+
+
 translate = AppGroup("translate", help="Message catalogs in translations/.")
 
 
@@ -153,6 +181,7 @@ def register_cli(app):
     app.cli.add_command(seed_command)
     app.cli.add_command(users)
     app.cli.add_command(tokens)
+    app.cli.add_command(keys)
     app.cli.add_command(translate)
     from .channels.cli import channels
 

@@ -29,6 +29,9 @@ def from_environment() -> dict:
         "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET),
         "JWT_SECRET_KEY": env.get("JWT_SECRET_KEY", DEV_SECRET),
         "DATA_KEY": env.get("DATA_KEY", DEV_DATA_KEY),
+        # Key rotation (app.crypto): old keys that still decrypt, comma-separated; the blind index's own key.
+        "DATA_KEY_OLD": env.get("DATA_KEY_OLD"),
+        "INDEX_KEY": env.get("INDEX_KEY"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": env.get("REDIS_URL"),
@@ -69,7 +72,12 @@ def from_environment() -> dict:
 
 
 def check_production_secrets(config: dict) -> None:
-    """Refuse to run in production with a development secret."""
+    """Refuse to run with keys that cannot work, and in production with a development secret."""
+    from .crypto import key_errors
+
+    errors = key_errors(config)
+    if errors:
+        raise RuntimeError("Refusing to start: " + " ".join(errors))
     if config.get("ENV_NAME") != "production":
         return
     weak = [

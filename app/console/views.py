@@ -4,7 +4,6 @@ Every rule (scope, workflow, claim, audit) lives in app.help.services; these han
 the form, call the service, commit once and redirect back (POST-redirect-GET).
 """
 import uuid
-from types import SimpleNamespace
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime, format_timedelta
@@ -111,11 +110,6 @@ def _missions() -> list[Mission]:
     return list(db.session.scalars(select(Mission).order_by(Mission.code)))
 
 
-def _as_mission_staff(user, mission: Mission):
-    """An admin looking at one mission reads the queue as that mission's staff would (same service rules)."""
-    return SimpleNamespace(id=user.id, role=STAFF, mission_id=mission.id)
-
-
 @bp.get("")
 @staff_only
 def queue():
@@ -129,10 +123,10 @@ def queue():
     category = category if category in CATEGORIES else ""
     missions = _missions() if current_user.role == ADMIN else []
     mission = next((m for m in missions if m.code == mission_code), None)
-    reader = _as_mission_staff(current_user, mission) if mission else current_user
-    page = help_services.queue(reader, status=status or None, category=category or None, assignee_me=mine,
-                               cursor=request.args.get("cursor") or None, limit=PAGE_SIZE)
-    counts = help_services.counts_by_status(reader)
+    mission_id = mission.id if mission else None
+    page = help_services.queue(current_user, status=status or None, category=category or None, assignee_me=mine,
+                               cursor=request.args.get("cursor") or None, limit=PAGE_SIZE, mission_id=mission_id)
+    counts = help_services.counts_by_status(current_user, mission_id)
     filters = {"status": status, "category": category, "mine": mine, "mission": mission.code if mission else ""}
     next_url = None
     if page["next_cursor"]:

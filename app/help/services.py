@@ -220,14 +220,15 @@ def anonymise_for_user(user_id) -> int:
 
 # ---------------------------------------------------------------- staff side
 
-def _scope(user):
-    """The mission id a staff member is limited to (None: admin, all); staff without a mission see nothing."""
+def _scope(user, mission_id=None):
+    """The mission id a reader sees (None: all). Staff always see their own mission, and staff
+    without one see nothing; an admin sees all, or the one mission asked for."""
     if user.role not in (STAFF, ADMIN):
         raise DomainError(403, _("You are not allowed to do this."))
     scope = mission_scope(user)
     if user.role == STAFF and scope is None:
         raise DomainError(403, _("Your account is not attached to a mission."))
-    return scope
+    return mission_id if user.role == ADMIN and mission_id is not None else scope
 
 
 def _staff_get(user, help_request_id, *, for_update: bool = False) -> HelpRequest:
@@ -242,12 +243,12 @@ def _staff_get(user, help_request_id, *, for_update: bool = False) -> HelpReques
 
 
 def queue(user, status=None, category=None, assignee_me: bool = False, cursor: str | None = None,
-          limit: int = 50) -> dict:
+          limit: int = 50, mission_id=None) -> dict:
     """The mission's requests, highest priority band first, then the longest waiting: {items, next_cursor}.
 
-    `status` and `category` take one value or a list.
+    `status` and `category` take one value or a list; `mission_id` narrows an admin's view.
     """
-    scope = _scope(user)
+    scope = _scope(user, mission_id)
     stmt = select(HelpRequest)
     if scope is not None:
         stmt = stmt.where(HelpRequest.mission_id == scope)
@@ -262,9 +263,9 @@ def queue(user, status=None, category=None, assignee_me: bool = False, cursor: s
                        scope=f"queue:{scope}")
 
 
-def counts_by_status(user) -> dict:
-    """{status: count} for the staff member's mission (admin: all)."""
-    scope = _scope(user)
+def counts_by_status(user, mission_id=None) -> dict:
+    """{status: count} for the staff member's mission (admin: all, or `mission_id`)."""
+    scope = _scope(user, mission_id)
     stmt = select(HelpRequest.status, func.count()).group_by(HelpRequest.status)
     if scope is not None:
         stmt = stmt.where(HelpRequest.mission_id == scope)

@@ -47,6 +47,7 @@ class Placement(IdMixin, TimestampMixin, db.Model):
     """
 
     __tablename__ = "placements"
+    ENCRYPTED_FIELDS = ("passport_enc", "nik_enc")  # re-encrypted by `flask keys rotate`
     __table_args__ = (Index("ix_placements_country_person", "country", "person_id"),)
 
     source_key: Mapped[str] = mapped_column(String(64), unique=True)

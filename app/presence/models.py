@@ -22,6 +22,7 @@ class PresenceReport(TimestampMixin, db.Model):
     """
 
     __tablename__ = "presence_reports"
+    ENCRYPTED_FIELDS = ("passport_enc", "nik_enc")  # re-encrypted by `flask keys rotate`
     __table_args__ = (Index("ix_presence_reports_user_current", "user_id", "is_current"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
