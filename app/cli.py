@@ -189,3 +189,6 @@ def register_cli(app):
     from .integration.cli import integration
 
     app.cli.add_command(integration)
+    from .sync.cli import sync
+
+    app.cli.add_command(sync)

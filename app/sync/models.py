@@ -51,5 +51,6 @@ class AppliedMutation(db.Model):
     record_id: Mapped[uuid.UUID | None]
     error: Mapped[dict | None] = mapped_column(JSON)
     device_id: Mapped[uuid.UUID | None]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Indexed for `flask sync purge`, which deletes the oldest records.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -6,6 +6,7 @@ services; this module only routes each mutation there, records its outcome once
 """
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import lru_cache
 from types import SimpleNamespace
 
@@ -25,6 +26,9 @@ from ..types import utcnow
 from .schemas import MUTATION_TYPES
 
 PAGE_SIZE = 100
+# The idempotency records are kept this long (`flask sync purge`); never less than a month,
+# the longest a phone is expected to stay offline with its outbox full.
+KEEP_DAYS, MIN_KEEP_DAYS, PURGE_BATCH = 180, 30, 5000
 APPLIED, DUPLICATE, REJECTED = "applied", "duplicate", "rejected"
 
 
@@ -301,6 +305,25 @@ def _bulk_help_requests(user, mutations, items: dict[int, dict], device_id, batc
             # What _decided reads, for the same id again later in this call.
             decided[mutations[i]["id"]] = SimpleNamespace(mutation_id=mutations[i]["id"], user_id=user.id,
                                                           status=APPLIED, record_id=item["id"], error=None)
+
+
+def purge_applied_mutations(days: int) -> int:
+    """Delete the idempotency records older than `days` days, in committed batches; how many.
+
+    Safe because every mutation carries its record's id: an old mutation sent again after its
+    record is gone is applied as a replay of that record (`duplicate`), never a second copy.
+    """
+    cutoff = utcnow() - timedelta(days=days)
+    oldest = (select(AppliedMutation.mutation_id).where(AppliedMutation.created_at < cutoff)
+              .limit(PURGE_BATCH))
+    total = 0
+    while True:
+        ids = list(db.session.scalars(oldest))
+        if not ids:
+            return total
+        db.session.execute(delete(AppliedMutation).where(AppliedMutation.mutation_id.in_(ids)))
+        db.session.commit()
+        total += len(ids)
 
 
 # ---------------------------------------------------------------- pull: the change feed
