@@ -19,7 +19,7 @@ def _insert_new_statement(table: Table, dialect: str, returning: str):
 
 def insert_new_rows(table: Table, rows: list[dict], returning: str) -> set:
     """Insert `rows` in one statement, skipping each row whose key (any unique one) is taken;
-    the `returning` column of the rows stored.
+    the `returning` column (the table's key) of the rows stored.
 
     Nothing raises on a clash, so no savepoint is needed around it; on PostgreSQL a row whose
     key another transaction is inserting waits for that transaction and is skipped if it commits.
@@ -27,6 +27,9 @@ def insert_new_rows(table: Table, rows: list[dict], returning: str) -> set:
     if not rows:
         return set()
     statement = _insert_new_statement(table, db.session.get_bind().dialect.name, returning)
+    # In key order: two transactions inserting the same keys then take their locks in the same
+    # order, so one waits for the other instead of both waiting for each other (a deadlock).
+    rows = sorted(rows, key=lambda row: str(row[returning]))
     return set(db.session.scalars(statement, rows))
 
 
