@@ -1,9 +1,11 @@
-"""Database helpers the features share: multi-row inserts that skip what already exists, and
-a read that need not wait for SQLite's write lock; on SQLite and PostgreSQL alike."""
+"""Database helpers the features share: multi-row inserts that skip what already exists, a
+transaction run again when PostgreSQL breaks a deadlock, and a read that need not wait for
+SQLite's write lock; on SQLite and PostgreSQL alike."""
 from contextlib import contextmanager
 from functools import lru_cache
 
 from flask import has_request_context, request
+from sqlalchemy.exc import DBAPIError
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
@@ -61,3 +63,23 @@ def read_before_writing():
 def reading_first() -> bool:
     """Whether the transaction about to begin is read_before_writing's."""
     return has_request_context() and request.environ.get(_READING_FIRST, False)
+
+
+# PostgreSQL's answers when it fails a transaction to let another go on: deadlock detected,
+# serialization failure. Both ask the client to run the whole transaction again.
+RETRYABLE = {"40P01", "40001"}
+
+
+def committed(work, attempts: int = 3):
+    """Run `work()` and commit; when PostgreSQL fails the transaction to break a deadlock with a
+    concurrent one, roll back and run it again (at most `attempts` times). Only for work that
+    has answered nobody yet and keeps no state outside the database between attempts."""
+    for attempt in range(1, attempts + 1):
+        try:
+            result = work()
+            db.session.commit()
+            return result
+        except DBAPIError as exc:
+            db.session.rollback()
+            if attempt == attempts or getattr(exc.orig, "sqlstate", None) not in RETRYABLE:
+                raise

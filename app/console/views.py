@@ -15,7 +15,7 @@ from ..accounts.models import User
 from ..errors import DomainError
 from ..extensions import db
 from ..help import services as help_services
-from ..help.models import CATEGORIES, STATUSES, URGENCIES
+from ..help.models import CATEGORIES, STATUSES
 from ..help.priority import BANDS, band_name
 from ..help.schemas import NoteInSchema, QueueUpdateSchema, StaffMessageInSchema, is_overdue
 from ..help.workflow import TRANSITIONS

@@ -4,9 +4,10 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt_identity
 from flask_smorest import Blueprint, abort
 
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..i18n import _
 from ..security import BEARER, WORKER, roles_required
+from ..storage import committed
 from . import services
 from .schemas import SyncRequestSchema, SyncResponseSchema
 
@@ -42,10 +43,15 @@ class Sync(MethodView):
         except services.CursorError:
             abort(400, message=_("The cursor is not valid. Start again without it."),
                   errors={"cursor": [_("Not a valid cursor for this account.")]})
-        outcomes = services.apply_mutations(user, envelope["mutations"], envelope["device_id"])
-        # Read in the same transaction: what it wrote is seen, and pull_changes waits for any
-        # other writer of this worker's feed still in flight (see sync.feed.lock_feed).
-        changes, last_seq, has_more = services.pull_changes(user, after_seq)
-        db.session.commit()  # before the answer: nothing is reported applied that is not stored
+
+        def apply_and_pull():
+            outcomes = services.apply_mutations(user, envelope["mutations"], envelope["device_id"])
+            # Read in the same transaction: what it wrote is seen, and pull_changes waits for any
+            # other writer of this worker's feed still in flight (see sync.feed.lock_feed).
+            return outcomes, *services.pull_changes(user, after_seq)
+
+        # Committed before the answer: nothing is reported applied that is not stored. Two calls
+        # of one worker may take the same ids in other orders: a deadlock is run again, not a 503.
+        outcomes, changes, last_seq, has_more = committed(apply_and_pull)
         return {"results": [o.as_dict() for o in outcomes], "changes": changes,
                 "cursor": services.encode_cursor(user, last_seq), "has_more": has_more}

@@ -215,11 +215,17 @@ def apply_mutations(user, mutations: list[dict], device_id: uuid.UUID | None = N
     """Apply in order; a rejected mutation never rolls back or blocks the others.
 
     Valid `help_request.create` mutations (what a phone sends almost always) are written a
-    run at a time by _bulk_help_requests; everything else goes one by one through
+    run at a time by _bulk_help_requests, in key order; everything else goes one by one through
     apply_mutation, after the ids already decided are read in one query.
     """
     fast = _bulk_candidates(mutations)
-    batch = {"decided": _read_decided({m["id"] for i, m in enumerate(mutations) if i not in fast})}
+    one_by_one = {m["id"] for i, m in enumerate(mutations) if i not in fast}
+    if one_by_one:
+        # These apply in the call's order, not in key order: two calls of this worker holding the
+        # same ids in other orders would deadlock, so they take turns on the worker's feed lock,
+        # which their changes take anyway (a no-op on SQLite, which has one writer at a time).
+        lock_feed(user.id, shared=False)
+    batch = {"decided": _read_decided(one_by_one)}
     outcomes: list[Outcome | None] = [None] * len(mutations)
     run: list[int] = []
     for index, mutation in enumerate(mutations + [None]):

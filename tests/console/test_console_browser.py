@@ -40,7 +40,7 @@ def test_staff_works_a_request_from_new_to_resolved(browser_page, live_server, c
     assert request["id"] in page.url
     assert page.locator("#description").inner_text() == "Majikan menahan paspor saya <b>tolong</b>"
 
-    submit(page, f"form[action$='/claim']")
+    submit(page, "form[action$='/claim']")
     assert "Dewi Lestari" in page.locator("#assignee").inner_text()
 
     page.fill("#notes textarea[name=body]", "Called the employer; passport to be returned Monday.")

@@ -1,5 +1,4 @@
 """Presence reports: the contract's PUT/GET, history, validation and protection of identifiers."""
-import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
