@@ -5,6 +5,7 @@ services; this module only routes each mutation there, records its outcome once
 (`AppliedMutation`) and reads the feed (`Change`).
 """
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
@@ -15,6 +16,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from marshmallow import ValidationError
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..errors import DomainError, error_body
 from ..extensions import db
@@ -363,28 +365,38 @@ def decode_cursor(user, cursor: str | None) -> int:
 
 
 def _entity_readers() -> dict:
-    """entity → (model, schema, query options): each feature's own schema dumps its records."""
-    from ..help import models as help_models
-    from ..help import schemas as help_schemas
-    from ..presence import models as presence_models
+    """entity → (model, schema, loader options): each feature's own schema dumps its records."""
+    from ..help.models import HelpMessage, HelpRequest
+    from ..help.schemas import HelpRequestSchema, MessageSchema
+    from ..presence.models import PresenceReport
     from ..presence.schemas import PresenceSchema
 
-    message_schema = getattr(help_schemas, "MessageSchema", None)
     return {
-        "help_request": (help_models.HelpRequest, help_schemas.HelpRequestSchema()),
-        "message": (help_models.HelpMessage, message_schema() if message_schema else None),
-        "presence": (presence_models.PresenceReport, PresenceSchema()),
+        # A request is served with its messages and history: loaded for the whole page at once.
+        "help_request": (HelpRequest, HelpRequestSchema(),
+                         (selectinload(HelpRequest.messages), selectinload(HelpRequest.history))),
+        "message": (HelpMessage, MessageSchema(), ()),
+        "presence": (PresenceReport, PresenceSchema(), ()),
     }
 
 
-def _dump(readers: dict, entity: str, entity_id: uuid.UUID):
-    model, schema = readers.get(entity, (None, None))
-    if model is None or schema is None:
-        return None
-    record = db.session.get(model, entity_id)
+def _current_records(readers: dict, keys) -> dict:
+    """{(entity, id): record} for the changed records still stored, one query per kind of entity."""
+    wanted = defaultdict(set)
+    for entity, entity_id in keys:
+        wanted[entity].add(entity_id)
+    found = {}
+    for entity, ids in wanted.items():
+        model, _schema, options = readers[entity]
+        for record in db.session.scalars(select(model).where(model.id.in_(ids)).options(*options)):
+            found[(entity, record.id)] = record
+    return found
+
+
+def _dump(readers: dict, entity: str, record):
     if record is None:
-        return None
-    data = schema.dump(record)
+        return None  # deleted since the change was recorded
+    data = readers[entity][1].dump(record)
     if entity == "message":
         data.setdefault("help_request_id", str(record.help_request_id))
     return data
@@ -405,6 +417,7 @@ def pull_changes(user, after_seq: int, limit: int = PAGE_SIZE) -> tuple[list[dic
     for row in rows:
         latest.pop((row.entity, row.entity_id), None)
         latest[(row.entity, row.entity_id)] = row
-    changes = [{"entity": entity, "id": entity_id, "data": _dump(readers, entity, entity_id)}
+    records = _current_records(readers, latest)
+    changes = [{"entity": entity, "id": entity_id, "data": _dump(readers, entity, records.get((entity, entity_id)))}
                for (entity, entity_id) in latest]
     return changes, last, has_more
