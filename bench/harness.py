@@ -66,6 +66,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# port → the gunicorn master's pid, for server_cpu_seconds.
+SERVERS: dict[int, int] = {}
+
+
+def server_cpu_seconds(port: int) -> float:
+    """CPU time (user + system) used so far by the gunicorn serving `port`: master and workers."""
+    master = SERVERS[port]
+    children = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
+    total = 0.0
+    for pid in [str(master), *children]:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 @contextlib.contextmanager
 def gunicorn(app_spec: str, env: dict, workers: int = 2, port: int | None = None):
     """Run `gunicorn app_spec` on 127.0.0.1 and yield its port; stopped on exit."""
@@ -76,10 +95,12 @@ def gunicorn(app_spec: str, env: dict, workers: int = 2, port: int | None = None
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
                             stderr=log, start_new_session=True)
     proc.log = log
+    SERVERS[port] = proc.pid
     try:
         wait_until_up(port, proc)
         yield port
     finally:
+        SERVERS.pop(port, None)
         os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(timeout=15)
