@@ -5,10 +5,9 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 from flask import has_request_context, request
-from sqlalchemy.exc import DBAPIError
-
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
 from .extensions import db
 
