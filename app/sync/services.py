@@ -221,13 +221,12 @@ def apply_mutations(user, mutations: list[dict], device_id: uuid.UUID | None = N
     apply_mutation, after the ids already decided are read in one query.
     """
     fast = _bulk_candidates(mutations)
-    one_by_one = {m["id"] for i, m in enumerate(mutations) if i not in fast}
-    if one_by_one:
-        # These apply in the call's order, not in key order: two calls of this worker holding the
-        # same ids in other orders would deadlock, so they take turns on the worker's feed lock,
-        # which their changes take anyway (a no-op on SQLite, which has one writer at a time).
-        lock_feed(user.id, shared=False)
-    batch = {"decided": _read_decided(one_by_one)}
+    # The others apply in the call's order, not in key order: two calls of one worker holding the
+    # same ids in other orders can deadlock on PostgreSQL, which fails one of them; the sync API
+    # then runs that call again (storage.committed). Taking the worker's feed lock up front would
+    # avoid it, but a staff action holds the request's row and then takes that lock: a worker's
+    # message waiting for the row while holding the lock would deadlock with staff instead.
+    batch = {"decided": _read_decided({m["id"] for i, m in enumerate(mutations) if i not in fast})}
     outcomes: list[Outcome | None] = [None] * len(mutations)
     run: list[int] = []
     for index, mutation in enumerate(mutations + [None]):
