@@ -104,3 +104,26 @@ def test_rotation_settings_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("INDEX_KEY", index)
     config = from_environment()
     assert config["DATA_KEY_OLD"] == old and config["INDEX_KEY"] == index
+
+
+def test_after_rotation_imported_placements_read_and_a_reimport_changes_nothing(app, runner, tmp_path,
+                                                                                 keys_restored):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.integration.models import Placement
+    from tests.integration.conftest import placement_row, write_placements
+
+    path = write_placements(tmp_path / "placements.csv", [placement_row(i) for i in range(3)])
+    assert "created 3," in runner.invoke(args=["integration", "import-placements", path]).output
+
+    pinned = runner.invoke(args=["keys", "index-key"]).output.strip()
+    app.config.update(INDEX_KEY=pinned, DATA_KEY_OLD=app.config["DATA_KEY"], DATA_KEY=new_key())
+    assert "placements 3" in runner.invoke(args=["keys", "rotate"]).output
+    app.config.update(DATA_KEY_OLD=None)
+
+    db.session.expunge_all()
+    numbers = sorted(p.passport_number for p in db.session.scalars(select(Placement)))
+    assert numbers == sorted(placement_row(i)["passport_number"] for i in range(3))
+    again = runner.invoke(args=["integration", "import-placements", path]).output
+    assert "created 0, updated 0, unchanged 3" in again, again
