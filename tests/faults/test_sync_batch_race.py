@@ -10,12 +10,11 @@ a time."""
 import threading
 
 import pytest
-from sqlalchemy import func, select
 
 from app.extensions import db
 from app.help.models import HelpRequest
 from app.sync.models import AppliedMutation
-from tests.sync.conftest import envelope, help_data, mutation, presence_data
+from tests.sync.conftest import count, envelope, help_data, mutation, presence_data
 
 from .conftest import FULL
 
@@ -51,8 +50,8 @@ def test_the_same_batch_sent_twice_at_once_in_opposite_orders(app, auth, create_
         applied = [r["id"] for _c, body in answers for r in body["results"] if r["status"] == "applied"]
         assert sorted(applied) == sorted(m["id"] for m in batch)  # each once, by one call or the other
     if kind == "help_request.create":
-        assert db.session.scalar(select(func.count()).select_from(HelpRequest)) == rounds * per_call
-    assert db.session.scalar(select(func.count()).select_from(AppliedMutation)) == rounds * per_call
+        assert count(HelpRequest) == rounds * per_call
+    assert count(AppliedMutation) == rounds * per_call
 
 
 def test_a_staff_status_change_and_a_worker_message_on_one_request_at_once(app, auth, create_user):

@@ -2,10 +2,18 @@
 import uuid
 
 import pytest
+from sqlalchemy import func, select
 
 # The features sync applies through; their tables must exist in the test schema.
 import app.help.models  # noqa: F401
 import app.presence.models  # noqa: F401
+from app.extensions import db
+
+
+def count(model, **where) -> int:
+    """Rows of `model` matching `where`, read afresh (the test's session forgets what it had)."""
+    db.session.remove()
+    return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
 
 
 def presence_data(**overrides) -> dict:

@@ -4,21 +4,13 @@ import threading
 import uuid
 
 import pytest
-from sqlalchemy import func, select
 
 from app.extensions import db
 from app.sync.feed import record_change
 from app.sync.models import AppliedMutation, Change
 
-from .conftest import envelope, mutation, presence_data
+from .conftest import count, envelope, mutation, presence_data
 
-
-def count(model, **where) -> int:
-    db.session.remove()
-    stmt = select(func.count()).select_from(model)
-    for name, value in where.items():
-        stmt = stmt.where(getattr(model, name) == value)
-    return db.session.scalar(stmt)
 
 
 def test_presence_upsert_applies_and_answers_record_id(sync, worker):

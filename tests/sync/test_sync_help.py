@@ -4,7 +4,7 @@ import uuid
 from app.extensions import db
 from app.help import services as help_services
 
-from .conftest import envelope, help_data, mutation
+from .conftest import count, envelope, help_data, mutation
 
 
 def test_a_message_may_refer_to_a_request_created_earlier_in_the_same_call(sync, worker):
@@ -71,13 +71,6 @@ def test_staff_status_changes_and_messages_reach_the_worker(sync, worker, create
     assert by_entity["message"]["data"]["direction"] == "to_worker"
 
 
-def _count(model, **where) -> int:
-    from sqlalchemy import func, select
-
-    stmt = select(func.count()).select_from(model).filter_by(**where)
-    return db.session.scalar(stmt)
-
-
 def test_a_replayed_batch_of_requests_is_answered_duplicate_and_stores_nothing_twice(sync, worker):
     from app.help.models import HelpRequest, HelpRequestEvent
     from app.sync.models import AppliedMutation
@@ -87,7 +80,7 @@ def test_a_replayed_batch_of_requests_is_answered_duplicate_and_stores_nothing_t
     again = sync(worker, body).get_json()["results"]
     assert [r["status"] for r in first] == ["applied"] * 5 and [r["status"] for r in again] == ["duplicate"] * 5
     assert [r["record_id"] for r in again] == [r["record_id"] for r in first]
-    assert _count(HelpRequest) == 5 and _count(HelpRequestEvent) == 5 and _count(AppliedMutation) == 5
+    assert count(HelpRequest) == 5 and count(HelpRequestEvent) == 5 and count(AppliedMutation) == 5
 
 
 def test_in_a_batch_a_taken_id_or_record_is_answered_alone_and_the_rest_apply(sync, worker, create_user):
@@ -108,8 +101,8 @@ def test_in_a_batch_a_taken_id_or_record_is_answered_alone_and_the_rest_apply(sy
     results = sync(worker, envelope(same_record, other_content)).get_json()["results"]
     assert [r["status"] for r in results] == ["duplicate", "rejected"]
     assert results[0]["record_id"] == stored["id"] and results[1]["error"]["message"]
-    assert _count(HelpRequest) == 4 and _count(HelpRequestEvent) == 4
-    assert _count(AppliedMutation, mutation_id=uuid.UUID(theirs["id"]), user_id=intruder.id) == 0
+    assert count(HelpRequest) == 4 and count(HelpRequestEvent) == 4
+    assert count(AppliedMutation, mutation_id=uuid.UUID(theirs["id"]), user_id=intruder.id) == 0
 
 
 def test_a_reference_drawn_twice_is_drawn_again(sync, worker, monkeypatch):

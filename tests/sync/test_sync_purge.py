@@ -2,14 +2,14 @@
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from app.extensions import db
 from app.help.models import HelpRequest
 from app.sync.models import AppliedMutation
 from app.types import utcnow
 
-from .conftest import envelope, help_data, mutation
+from .conftest import count, envelope, help_data, mutation
 
 
 def _age(mutation_id: str, days: int) -> None:
@@ -32,7 +32,7 @@ def test_purge_drops_old_records_and_an_old_mutation_replayed_is_still_a_duplica
 
     again = sync(worker, envelope(old)).get_json()["results"][0]
     assert again["status"] == "duplicate" and again["record_id"] == old["data"]["id"]
-    assert db.session.scalar(select(func.count()).select_from(HelpRequest)) == 2
+    assert count(HelpRequest) == 2
 
 
 def test_purge_keeps_at_least_a_month(sync, worker, runner):
