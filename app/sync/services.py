@@ -75,7 +75,7 @@ def _prepare(data, created_at, mutation_id: uuid.UUID, fields_: dict) -> dict:
 
 @lru_cache(maxsize=None)
 def _schema(path: str):
-    """One instance per schema class, made once: loading keeps no state in the schema."""
+    """One instance per schema class, made once: loading and dumping keep no state in the schema."""
     import importlib
 
     module, _sep, name = path.partition(":")
@@ -366,16 +366,14 @@ def decode_cursor(user, cursor: str | None) -> int:
 def _entity_readers() -> dict:
     """entity → (model, schema, loader options): each feature's own schema dumps its records."""
     from ..help.models import HelpMessage, HelpRequest
-    from ..help.schemas import HelpRequestSchema, MessageSchema
     from ..presence.models import PresenceReport
-    from ..presence.schemas import PresenceSchema
 
     return {
         # A request is served with its messages and history: loaded for the whole page at once.
-        "help_request": (HelpRequest, HelpRequestSchema(),
+        "help_request": (HelpRequest, _schema("app.help.schemas:HelpRequestSchema"),
                          (selectinload(HelpRequest.messages), selectinload(HelpRequest.history))),
-        "message": (HelpMessage, MessageSchema(), ()),
-        "presence": (PresenceReport, PresenceSchema(), ()),
+        "message": (HelpMessage, _schema("app.help.schemas:MessageSchema"), ()),
+        "presence": (PresenceReport, _schema("app.presence.schemas:PresenceSchema"), ()),
     }
 
 
