@@ -81,6 +81,33 @@ def create_user_command(role, mission_code, email, full_name, password, language
     click.echo(f"created {role} {user.email} ({user.id})" + (f" at {mission.code}" if mission else ""))
 
 
+@users.command("deactivate")
+@click.option("--email", default=None)
+@click.option("--phone", default=None, help="A worker's phone, in E.164 (+62…).")
+def deactivate_user_command(email, phone):
+    """Deactivate an account: every session ends at once and login answers 401."""
+    from sqlalchemy import select
+
+    from .accounts.models import User
+    from .accounts.services import deactivate_user, normalise_phone
+
+    if bool(email) == bool(phone):
+        raise click.UsageError("give exactly one of --email or --phone")
+    if email:
+        where = User.email == email.strip().lower()
+    else:
+        try:
+            where = User.phone == normalise_phone(phone)
+        except ValueError:
+            raise click.UsageError(f"{phone} is not a valid phone number") from None
+    user = db.session.scalar(select(User).where(where))
+    if user is None:
+        raise click.UsageError(f"no account for {email or phone}")
+    deactivate_user(user)
+    db.session.commit()
+    click.echo(f"deactivated {user.role} {user.email or user.phone} ({user.id})")
+
+
 tokens = AppGroup("tokens", help="Token housekeeping.")
 
 

@@ -170,6 +170,23 @@ def token_holder(payload: dict) -> tuple[User | None, bool]:
     return row[0], bool(row[1])
 
 
+def end_sessions(user: User) -> None:
+    """End every login of `user`: its refresh tokens stop rotating and its access tokens are refused."""
+    db.session.execute(update(AuthSession)
+                       .where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()))
+
+
+def deactivate_user(user: User) -> None:
+    """Close an account (off-boarded staff, an abusive account): no login, no session, at once.
+
+    The row stays, so what the account did keeps its author; `is_active` is what every check reads.
+    """
+    user.is_active = False
+    end_sessions(user)
+    db.session.flush()
+
+
 def purge_expired_tokens() -> int:
     """Drop token records that have expired anyway (run from cron through the CLI)."""
     now = utcnow()
