@@ -112,6 +112,41 @@ def check_number_change(user, passport_hash: str | None, nik_hash: str | None) -
         raise DomainError(422, " ".join(messages[0] for messages in errors.values()), errors)
 
 
+def shared_numbers(reports) -> dict:
+    """{report id: ["passport_number", "nik"]}: the numbers of each report that another account
+    has declared too (in any of its reports), found through the blind index.
+
+    Such a number is stored (its real owner must not be locked out by someone who typed it
+    first) but staff see the flag, and the matching never links it by itself.
+    """
+    reports = list(reports)
+    passports = {r.passport_hash for r in reports if r.passport_hash}
+    niks = {r.nik_hash for r in reports if r.nik_hash}
+    owners_of_passport, owners_of_nik = {}, {}
+    if passports or niks:
+        for user_id, passport_hash, nik_hash in db.session.execute(
+                select(PresenceReport.user_id, PresenceReport.passport_hash, PresenceReport.nik_hash).where(
+                    PresenceReport.passport_hash.in_(passports) | PresenceReport.nik_hash.in_(niks)).distinct()):
+            if passport_hash in passports:
+                owners_of_passport.setdefault(passport_hash, set()).add(user_id)
+            if nik_hash in niks:
+                owners_of_nik.setdefault(nik_hash, set()).add(user_id)
+    shared = {}
+    for report in reports:
+        fields_ = []
+        if owners_of_passport.get(report.passport_hash, set()) - {report.user_id}:
+            fields_.append("passport_number")
+        if report.nik_hash and owners_of_nik.get(report.nik_hash, set()) - {report.user_id}:
+            fields_.append("nik")
+        shared[report.id] = fields_
+    return shared
+
+
+def shared_numbers_of(report) -> list[str]:
+    """The numbers of one report that another account declared too (see `shared_numbers`)."""
+    return shared_numbers([report])[report.id] if report is not None else []
+
+
 def _replay(user, existing: PresenceReport) -> tuple[PresenceReport, bool]:
     if existing.user_id != user.id:
         raise DomainError(409, _("This id is already in use. Create the report again with a new id."))
