@@ -17,7 +17,7 @@ from ..help.models import HelpRequest
 from ..help.schemas import HelpRequestSchema
 from ..i18n import _l
 from ..presence.models import PresenceReport
-from ..presence.schemas import StaffPresenceSchema
+from ..presence.schemas import OwnPresenceSchema
 from ..schemas import StrictSchema, UTCDateTime, now_utc
 from ..security import BEARER, WORKER, roles_required
 from .models import AuthSession, User
@@ -55,7 +55,7 @@ class MeExportSchema(Schema):
     exported_at = UTCDateTime()
     account = fields.Nested(AccountExportSchema)
     person_id = fields.UUID(allow_none=True)
-    presence_reports = fields.List(fields.Nested(StaffPresenceSchema))
+    presence_reports = fields.List(fields.Nested(OwnPresenceSchema))
     help_requests = fields.List(fields.Nested(HelpRequestSchema))
     placements = fields.List(fields.Nested(OwnPlacementSchema))
 
@@ -63,17 +63,15 @@ class MeExportSchema(Schema):
 def export_user_data(user: User) -> dict:
     """Everything stored about the worker: account, every presence report (numbers in full, for
     the worker themself), help requests with messages and status history (never staff notes),
-    and the SISKOP2MI placements matched to them."""
-    from ..integration.models import PersonLink, Placement
+    and the SISKOP2MI placements verified as theirs (app.integration.matching.own_placements)."""
+    from ..integration.matching import own_placements
 
     reports = list(db.session.scalars(select(PresenceReport).where(PresenceReport.user_id == user.id)
                                       .order_by(PresenceReport.created_at.desc(), PresenceReport.id)))
     requests = list(db.session.scalars(select(HelpRequest).where(HelpRequest.user_id == user.id)
                                        .order_by(HelpRequest.created_at, HelpRequest.id)))
-    link = db.session.get(PersonLink, user.id)
-    placements = [] if link is None else list(db.session.scalars(
-        select(Placement).where(Placement.person_id == link.person_id).order_by(Placement.departure_date)))
-    return {"exported_at": now_utc(), "account": user, "person_id": link.person_id if link else None,
+    person_id, placements = own_placements(user)
+    return {"exported_at": now_utc(), "account": user, "person_id": person_id,
             "presence_reports": reports, "help_requests": requests, "placements": placements}
 
 

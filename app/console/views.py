@@ -22,6 +22,7 @@ from ..help.workflow import TRANSITIONS
 from ..i18n import _, _l, translate_message
 from ..missions.models import Mission
 from ..presence.models import SECTORS
+from ..presence.services import shared_numbers_of
 from ..security import ADMIN, STAFF, can_act_for_mission, roles_required
 from ..types import utcnow
 
@@ -151,8 +152,9 @@ def _render_detail(help_request_id, error=None, errors=None, form=None, code=200
                + [e.to_value for e in help_request.history if e.kind in ("claim", "assign") and e.to_value]
                + [m.author_id for m in help_request.messages]
                + [n.author_id for n in help_request.notes])
+    presence = getattr(help_request, "worker_presence", None)
     page = render_template(
-        "console/detail.html", r=help_request, presence=getattr(help_request, "worker_presence", None),
+        "console/detail.html", r=help_request, presence=presence, shared_numbers=shared_numbers_of(presence),
         moves=sorted(TRANSITIONS.get(help_request.status, ()), key=STATUSES.index), bands=list(BANDS),
         missions=_missions(), who=who, error=error, errors=errors or {}, form=form or {},
         message_id=uuid.uuid4())

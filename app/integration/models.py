@@ -11,6 +11,12 @@ from ..types import IdMixin, TimestampMixin
 PROPOSED, CONFIRMED, REJECTED = "proposed", "confirmed", "rejected"
 PROPOSAL_STATUSES = (PROPOSED, CONFIRMED, REJECTED)
 
+# How an account came to belong to its person (PersonLink.how). Only a verified link shows the
+# person's placements to the worker; "exact" is what the old rule (the number alone) left
+# behind, and `flask integration match` releases it (app.integration.matching).
+LINK_OWN, LINK_CONFIRMED, LINK_CORROBORATED, LINK_NUMBER_ONLY = "own", "confirmed", "corroborated", "exact"
+VERIFIED_LINKS = (LINK_CONFIRMED, LINK_CORROBORATED)
+
 
 class Person(IdMixin, TimestampMixin, db.Model):
     """One human: the record that a placement and a worker's account (with its presence reports) meet on.
@@ -34,7 +40,7 @@ class PersonLink(TimestampMixin, db.Model):
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
-    how: Mapped[str] = mapped_column(String(12))  # exact | confirmed | own
+    how: Mapped[str] = mapped_column(String(12))  # own | confirmed | corroborated (see LINK_*)
 
 
 class Placement(IdMixin, TimestampMixin, db.Model):
@@ -88,7 +94,8 @@ class Placement(IdMixin, TimestampMixin, db.Model):
 
 
 class MatchProposal(IdMixin, TimestampMixin, db.Model):
-    """A possible match (by name and date of birth) of a placement and a worker, for an admin to decide."""
+    """A possible match of a placement and a worker (by a number the worker declared, or by name
+    and date of birth), for an admin to decide."""
 
     __tablename__ = "match_proposals"
     __table_args__ = (UniqueConstraint("placement_id", "user_id"),)
@@ -104,3 +111,4 @@ class MatchProposal(IdMixin, TimestampMixin, db.Model):
 
     placement = relationship("Placement", lazy="joined")
     user = relationship("User", foreign_keys=[user_id], lazy="joined")
+    presence_report = relationship("PresenceReport", lazy="select")

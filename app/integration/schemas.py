@@ -101,6 +101,9 @@ class ProposalSchema(Schema):
     id = fields.UUID()
     score = fields.Float()
     reasons = fields.Method("_reasons")
+    shared_numbers = fields.Method("_shared_numbers", metadata={
+        "type": "array", "items": {"type": "string", "enum": ["passport_number", "nik"]},
+        "description": "Numbers of the worker's report that another account declared too: never linked by itself."})
     status = fields.String()
     placement = fields.Nested(ProposalPlacementSchema)
     worker = fields.Nested(ProposalWorkerSchema, attribute="user")
@@ -110,6 +113,11 @@ class ProposalSchema(Schema):
 
     def _reasons(self, obj):
         return [r for r in obj.reasons.split(",") if r]
+
+    def _shared_numbers(self, obj):
+        from ..presence.services import shared_numbers_of
+
+        return shared_numbers_of(obj.presence_report)
 
 
 class ProposalPageSchema(Schema):

@@ -130,8 +130,23 @@ class PresenceSchema(Schema):
     received_at = UTCDateTime()
 
 
-class StaffPresenceSchema(PresenceSchema):
-    """What staff of the worker's mission see (the read is audited): identifiers in full."""
+class OwnPresenceSchema(PresenceSchema):
+    """A report with its identifiers in full: for the worker's own export and for staff."""
 
     passport_number = fields.String()
     nik = fields.String(allow_none=True)
+
+
+def _shared_numbers(report) -> list[str]:
+    from .services import shared_numbers_of
+
+    return shared_numbers_of(report)
+
+
+class StaffPresenceSchema(OwnPresenceSchema):
+    """What staff of the worker's mission see (the read is audited): identifiers in full, and
+    which of them another account declared too (never shown to the worker: it would confirm a guess)."""
+
+    shared_numbers = fields.Function(_shared_numbers, metadata={
+        "type": "array", "items": {"type": "string", "enum": ["passport_number", "nik"]},
+        "description": "The numbers of this report that another account declared too."})

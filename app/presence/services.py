@@ -1,7 +1,8 @@
 """Presence reports: the rules for storing, replacing and reading them."""
 import uuid
+from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..crypto import blind_index, encrypt, normalise_identifier
@@ -44,6 +45,7 @@ def submit_presence(user, data: dict) -> tuple[PresenceReport, bool]:
     is_current = current is None or created_at >= current.created_at
     passport = normalise_identifier(data["passport_number"])
     nik = normalise_identifier(data["nik"]) if data.get("nik") else None
+    check_number_change(user, blind_index(passport), blind_index(nik) if nik else None)
     mission = route(data["country"], data.get("region"), data.get("city"))
     contact = data["emergency_contact"]
     report = PresenceReport(
@@ -73,6 +75,76 @@ def submit_presence(user, data: dict) -> tuple[PresenceReport, bool]:
         return _replay(user, existing)
     record_change(user.id, "presence", report.id)
     return report, True
+
+
+# A worker may declare this many new passport numbers (and as many new NIKs) in the window,
+# besides the one she had: a renewed passport or a corrected typo, not a series of guesses.
+NUMBER_CHANGES_ALLOWED = 2
+NUMBER_CHANGE_WINDOW = timedelta(days=30)
+
+
+def check_number_change(user, passport_hash: str | None, nik_hash: str | None) -> None:
+    """Refuse (422) a passport number or NIK that would be the worker's third new one in 30 days.
+
+    Counted by the server's `received_at` (the phone cannot move it) over the numbers of her
+    current report and of every report received in the window, compared by blind index. Going
+    back to a number she already gave, leaving the NIK out, and changing any other field are free.
+    """
+    since = utcnow() - NUMBER_CHANGE_WINDOW
+    rows = db.session.execute(select(PresenceReport.passport_hash, PresenceReport.nik_hash).where(
+        PresenceReport.user_id == user.id,
+        or_(PresenceReport.received_at >= since, PresenceReport.is_current.is_(True))).distinct()).all()
+    if not rows:
+        return  # the first report declares, it changes nothing
+    errors = {}
+    for field, new, known in (("passport_number", passport_hash, {r.passport_hash for r in rows}),
+                              ("nik", nik_hash, {r.nik_hash for r in rows})):
+        known.discard(None)
+        if new is None or new in known or len(known) < NUMBER_CHANGES_ALLOWED + 1:
+            continue
+        if field == "passport_number":
+            errors[field] = [_("You have already changed your passport number twice in the last 30 days. "
+                               "If it has really changed again, please contact your mission.")]
+        else:
+            errors[field] = [_("You have already changed your NIK twice in the last 30 days. "
+                               "If it was written wrongly, please contact your mission.")]
+    if errors:
+        raise DomainError(422, " ".join(messages[0] for messages in errors.values()), errors)
+
+
+def shared_numbers(reports) -> dict:
+    """{report id: ["passport_number", "nik"]}: the numbers of each report that another account
+    has declared too (in any of its reports), found through the blind index.
+
+    Such a number is stored (its real owner must not be locked out by someone who typed it
+    first) but staff see the flag, and the matching never links it by itself.
+    """
+    reports = list(reports)
+    passports = {r.passport_hash for r in reports if r.passport_hash}
+    niks = {r.nik_hash for r in reports if r.nik_hash}
+    owners_of_passport, owners_of_nik = {}, {}
+    if passports or niks:
+        for user_id, passport_hash, nik_hash in db.session.execute(
+                select(PresenceReport.user_id, PresenceReport.passport_hash, PresenceReport.nik_hash).where(
+                    PresenceReport.passport_hash.in_(passports) | PresenceReport.nik_hash.in_(niks)).distinct()):
+            if passport_hash in passports:
+                owners_of_passport.setdefault(passport_hash, set()).add(user_id)
+            if nik_hash in niks:
+                owners_of_nik.setdefault(nik_hash, set()).add(user_id)
+    shared = {}
+    for report in reports:
+        fields_ = []
+        if owners_of_passport.get(report.passport_hash, set()) - {report.user_id}:
+            fields_.append("passport_number")
+        if report.nik_hash and owners_of_nik.get(report.nik_hash, set()) - {report.user_id}:
+            fields_.append("nik")
+        shared[report.id] = fields_
+    return shared
+
+
+def shared_numbers_of(report) -> list[str]:
+    """The numbers of one report that another account declared too (see `shared_numbers`)."""
+    return shared_numbers([report])[report.id] if report is not None else []
 
 
 def _replay(user, existing: PresenceReport) -> tuple[PresenceReport, bool]:

@@ -63,7 +63,8 @@ def test_worker_exports_everything_about_themselves(client, create_worker, auth,
                                                      create_help_request_via_api, tmp_path, import_file, runner):
     row = placement_row(1)
     import_file(write_placements(tmp_path / "p.csv", [row]))
-    worker = create_worker(passport_number=row["passport_number"], nik=row["nik"])
+    worker = create_worker(full_name=row["full_name"], passport_number=row["passport_number"], nik=row["nik"],
+                           employer_name=row["employer"])
     runner.invoke(args=["integration", "match"])
     client.put("/api/v1/presence", json=presence_body(passport_number="B2000002", country="HK", region=None,
                                                      city="Hong Kong", created_at="2026-03-01T08:00:00+08:00"),

@@ -31,7 +31,9 @@ def test_twenty_thousand_rows_import_then_reimport_changes_nothing(tmp_path, imp
     assert stored.mission.code == PLACES[3][1]
     stamp = db.session.scalar(select(func.max(Placement.updated_at)))
     (country, region, city), _code = PLACES[11 % len(PLACES)]
-    create_worker(passport_number=rows[10]["passport_number"], country="HK", region=None, city="Hong Kong")
+    # Her passport, her name and her employer: the corroborated rule links her (docs/placements.md).
+    create_worker(full_name=rows[10]["full_name"], passport_number=rows[10]["passport_number"],
+                  employer_name=rows[10]["employer"], country="HK", region=None, city="Hong Kong")
     create_worker(full_name=rows[11]["full_name"] + "h", passport_number="B1234567", country=country,
                   region=region, city=city)
 
@@ -40,7 +42,7 @@ def test_twenty_thousand_rows_import_then_reimport_changes_nothing(tmp_path, imp
     assert "created 0, updated 0, unchanged 20000, rejected 0" in second.output
     assert "matched: linked 1, proposed" in second.output and "proposed 0" not in second.output
     db.session.expire_all()
-    # The exact match joined a placement's person; the proposed worker is a person of their own until confirmed.
+    # The corroborated match joined a placement's person; the proposed worker is a person of their own until confirmed.
     assert _count(Placement) == 20_000 and _count(Person) == 20_001
     assert db.session.scalar(select(func.max(Placement.updated_at))) == stamp
 

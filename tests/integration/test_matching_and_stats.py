@@ -17,11 +17,14 @@ def _import(tmp_path, import_file, rows):
     return result
 
 
-def test_exact_by_passport_and_by_nik_after_a_renewed_passport(tmp_path, import_file, create_worker, runner):
+def test_corroborated_by_passport_and_by_nik_after_a_renewed_passport(tmp_path, import_file, create_worker, runner):
     rows = [placement_row(i) for i in range(10)]
     _import(tmp_path, import_file, rows)
-    by_passport = create_worker(passport_number=rows[0]["passport_number"])
-    by_nik = create_worker(passport_number="B7000001", nik=rows[1]["nik"])  # renewed passport, same NIK
+    # A number with the account's name and the employer: the corroborated rule (docs/placements.md).
+    by_passport = create_worker(full_name=rows[0]["full_name"], passport_number=rows[0]["passport_number"],
+                                employer_name=rows[0]["employer"])
+    by_nik = create_worker(full_name=rows[1]["full_name"], passport_number="B7000001", nik=rows[1]["nik"],
+                           employer_name=rows[1]["employer"])  # renewed passport, same NIK
     stranger = create_worker(full_name="Zulkarnain Batubara", passport_number="B7000002")
 
     result = runner.invoke(args=["integration", "match"])
@@ -130,9 +133,10 @@ def test_statistics_match_counts_computed_independently(tmp_path, import_file, c
                                   full_name=first["full_name"], birth_date=first["birth_date"], nik=first["nik"]))
     _import(tmp_path, import_file, rows)
     workers = []  # (person key, place of the current presence report)
-    for i in (0, 1, 5, 17, 33):  # matched by passport; some report from a different place than placed
+    for i in (0, 1, 5, 17, 33):  # matched by passport, name and employer; some report from a different place than placed
         place, _code = PLACES[(i + (i % 2)) % len(PLACES)]
-        create_worker(passport_number=rows[i]["passport_number"], country=place[0], region=place[1], city=place[2])
+        create_worker(full_name=rows[i]["full_name"], passport_number=rows[i]["passport_number"],
+                      employer_name=rows[i]["employer"], country=place[0], region=place[1], city=place[2])
         workers.append((rows[i]["nik"], place))
     for n in range(3):  # unknown to SISKOP2MI
         place, _code = PLACES[n]

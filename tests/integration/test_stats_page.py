@@ -73,7 +73,8 @@ def stats_data(tmp_path, import_file, create_worker, create_help_request_via_api
     """Placements in several countries, workers who reported presence (one matched), help requests with actions."""
     rows = [placement_row(i) for i in range(16)]  # two per place of conftest.PLACES
     assert import_file(write_placements(tmp_path / "p.csv", rows)).exit_code == 0
-    create_worker(passport_number=rows[0]["passport_number"])  # placed in Kota Kinabalu and present there: "both"
+    create_worker(full_name=rows[0]["full_name"], passport_number=rows[0]["passport_number"],
+                  employer_name=rows[0]["employer"])  # placed in Kota Kinabalu and present there: "both"
     create_worker(passport_number="X1000001")
     create_worker(passport_number="X1000002", country="HK", region=None, city="Hong Kong")
     runner.invoke(args=["integration", "match"])
