@@ -21,10 +21,6 @@ CSP = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
-# The interactive API docs page loads Swagger UI from a CDN with an inline bootstrap script.
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:; "
-            "frame-ancestors 'none'")
 
 compress = Compress()
 talisman = Talisman()
@@ -54,7 +50,6 @@ def init_web(app: Flask) -> None:
     )
     app.before_request(_refuse_oversized_body)
     app.before_request(_refuse_control_characters_in_path)
-    app.after_request(_docs_policy)
     app.after_request(_static_cache)
     app.jinja_env.globals["asset"] = asset
 
@@ -95,12 +90,6 @@ def _refuse_control_characters_in_path():
 
     if has_control_characters(request.path):
         raise NotFound()
-
-
-def _docs_policy(response):
-    if request.path.startswith("/api/v1/docs"):
-        response.headers["Content-Security-Policy"] = DOCS_CSP
-    return response
 
 
 def _static_cache(response):
