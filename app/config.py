@@ -65,8 +65,7 @@ def from_environment() -> dict:
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
-        "OPENAPI_SWAGGER_UI_PATH": "docs",
-        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        # /api/v1/docs is app.api_docs (Swagger UI from its pip package), not flask-smorest's CDN page.
         "SLA_NEW_HOURS": int(env.get("SLA_NEW_HOURS", "24")),
     }
 

@@ -21,10 +21,12 @@ CSP = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
-# The interactive API docs page loads Swagger UI from a CDN with an inline bootstrap script.
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:; "
-            "frame-ancestors 'none'")
+
+# Answers that are the same for every visitor and hold nothing personal: they keep their caching.
+PUBLIC_REFERENCE = ("/api/v1/missions", "/api/v1/schemes", "/api/v1/agencies", "/api/v1/job-orders",
+                    "/api/v1/places", "/api/v1/openapi.json", "/api/v1/docs", "/channels", "/verify")
+# Files that set their own cache rules (static files below; the service worker and the manifest).
+OWN_CACHE_RULES = ("/static", "/sw.js", "/manifest.webmanifest")
 
 compress = Compress()
 talisman = Talisman()
@@ -54,8 +56,8 @@ def init_web(app: Flask) -> None:
     )
     app.before_request(_refuse_oversized_body)
     app.before_request(_refuse_control_characters_in_path)
-    app.after_request(_docs_policy)
     app.after_request(_static_cache)
+    app.after_request(_no_store_unless_public)
     app.jinja_env.globals["asset"] = asset
 
 
@@ -97,12 +99,6 @@ def _refuse_control_characters_in_path():
         raise NotFound()
 
 
-def _docs_policy(response):
-    if request.path.startswith("/api/v1/docs"):
-        response.headers["Content-Security-Policy"] = DOCS_CSP
-    return response
-
-
 def _static_cache(response):
     """Versioned static files (`?v=`) are immutable for a year; the rest revalidate.
 
@@ -117,4 +113,26 @@ def _static_cache(response):
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         else:
             response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
+    return response
+
+
+def _under(path: str, prefixes) -> bool:
+    return any(path == p or path.startswith(p + "/") for p in prefixes)
+
+
+def _no_store_unless_public(response):
+    """`Cache-Control: no-store` on every answer but public reference ones, so that no browser,
+    shared phone or proxy keeps a passport number, a NIK or a help request (the API, the console,
+    the worker's pages, and whatever is added later). A public page shown to someone logged in
+    names her and carries her logout token: not public either. The service worker still keeps
+    the worker's pages for offline use: the Cache API does not follow HTTP caching rules."""
+    path = request.path
+    if _under(path, OWN_CACHE_RULES):
+        return response
+    from flask import current_app
+
+    cookies = (current_app.config["JWT_ACCESS_COOKIE_NAME"], current_app.config["JWT_REFRESH_COOKIE_NAME"])
+    logged_in = "Authorization" in request.headers or any(name in request.cookies for name in cookies)
+    if not _under(path, PUBLIC_REFERENCE) or logged_in:
+        response.headers["Cache-Control"] = "no-store"
     return response

@@ -4,7 +4,6 @@ The figures are those of `GET /api/v1/stats`: the same function (`compute_stats`
 same scope (staff: own mission; admin: all, or one mission they pick). The charts are SVG
 drawn by the template on the server: no chart script runs in the browser.
 """
-import csv
 import io
 
 from flask import Blueprint, Response, render_template, request
@@ -17,6 +16,7 @@ from ..help.models import CATEGORIES, STATUSES
 from ..integration.stats import compute_stats, stats_scope
 from ..missions.models import Mission
 from ..security import ADMIN
+from ..spreadsheets import writer as csv_writer
 from .views import CATEGORY_LABELS, DONE_MESSAGES, STATUS_LABELS, staff_only
 
 bp = Blueprint("console_stats", __name__, url_prefix="/console", template_folder="templates")
@@ -92,7 +92,7 @@ def stats_csv():
     """The same figures as a CSV file, one figure a row."""
     figures, mission, _missions = _load()
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(CSV_COLUMNS)
     for section, rows in (("country", figures["countries"]), ("mission", figures["missions"])):
         for row in rows:

@@ -3,7 +3,6 @@
 See docs/peduli-wni-export.md. Left out on purpose: the emergency contact, the employer's phone,
 the worker's help requests and anything staff wrote.
 """
-import csv
 from datetime import datetime
 from typing import Iterator
 
@@ -12,6 +11,7 @@ from sqlalchemy import select
 from ..accounts.models import User
 from ..extensions import db
 from ..presence.models import PresenceReport
+from ..spreadsheets import DictWriter
 from .models import PersonLink
 
 EXPORT_FIELDS = ("report_id", "person_id", "full_name", "phone", "passport_number", "nik", "country", "region",
@@ -47,12 +47,12 @@ def changed_presence(since: datetime) -> Iterator[dict]:
 
 
 def write_export(rows: Iterator[dict], out, fmt: str) -> int:
-    """Write rows as JSON Lines or CSV (header first) to the text stream `out`; returns the count."""
+    """Write rows as JSON Lines or CSV (header first; cells safe for spreadsheets) to `out`; returns the count."""
     import json
 
     count = 0
     if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\n")
+        writer = DictWriter(out, EXPORT_FIELDS)
         writer.writeheader()
         for row in rows:
             writer.writerow({k: ("" if v is None else "true" if v is True else "false" if v is False else v)

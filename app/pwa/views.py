@@ -17,8 +17,10 @@ from ..accounts.api import auth_limit
 from ..accounts.schemas import RegisterSchema
 from ..extensions import db, limiter
 from ..i18n import _, _l, translate_message
+from .guards import check_form_post, form_token, keep_form_token, same_site_path
 
 bp = Blueprint("pwa", __name__, template_folder="templates")
+bp.after_request(keep_form_token)
 
 
 def page_user():
@@ -32,7 +34,8 @@ def page_user():
 
 @bp.app_context_processor
 def _page_globals():
-    return {"page_user": page_user, "csrf_token": lambda: request.cookies.get("csrf_access_token", "")}
+    return {"page_user": page_user, "csrf_token": lambda: request.cookies.get("csrf_access_token", ""),
+            "form_token": form_token}
 
 
 @bp.get("/")
@@ -49,9 +52,8 @@ def _login_response(user, target):
     return response
 
 
-def _safe_next(default: str) -> str:
-    target = request.values.get("next") or default
-    return target if target.startswith("/") and not target.startswith("//") else default
+def _next(default: str) -> str:
+    return same_site_path(request.values.get("next"), default)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -59,13 +61,14 @@ def _safe_next(default: str) -> str:
 def login():
     error = None
     if request.method == "POST":
+        check_form_post()
         identifier = (request.form.get("phone") or request.form.get("email") or "").strip()
         user = accounts.authenticate(identifier, request.form.get("password", ""))
         if user is not None:
             default = "/console" if user.role in ("staff", "admin") else url_for("pwa.home")
-            return _login_response(user, _safe_next(default))
+            return _login_response(user, _next(default))
         error = _("Wrong phone number, email or password.")
-    return render_template("pwa/login.html", error=error), 401 if error else 200
+    return render_template("pwa/login.html", error=error, next_path=_next("")), 401 if error else 200
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -73,6 +76,7 @@ def login():
 def register():
     errors, form = {}, request.form
     if request.method == "POST":
+        check_form_post()
         data = {k: v for k, v in form.items() if k in ("phone", "password", "full_name", "language") and v}
         try:
             data = RegisterSchema().load(data)
@@ -85,7 +89,7 @@ def register():
             except accounts.AccountError:
                 errors = {"phone": [_("This phone number is already registered. Log in instead.")]}
             else:
-                return _login_response(user, _safe_next(url_for("pwa.home")))
+                return _login_response(user, _next(url_for("pwa.home")))
     return render_template("pwa/register.html", errors=errors, form=form), 422 if errors else 200
 
 

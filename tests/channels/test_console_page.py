@@ -5,6 +5,7 @@ import pytest
 
 from app.channels.models import JobOrder
 from app.extensions import db
+from tests.support.forms import post_page_form
 
 
 @pytest.fixture
@@ -12,7 +13,7 @@ def staff_client(client, create_user, create_agency):
     """A browser logged in as staff of KJRI Kota Kinabalu (cookies, as the login page sets them)."""
     create_agency("P3MI-C", name="PT Konsol", valid_until=date.today() + timedelta(days=300))
     create_user(role="staff", email="kk@example.org", mission="KJRI-KOTAKINABALU")
-    assert client.post("/login", data={"email": "kk@example.org", "password": "password123"}).status_code == 302
+    assert post_page_form(client, "/login", {"email": "kk@example.org", "password": "password123"}).status_code == 302
     return client
 
 
@@ -54,5 +55,5 @@ def test_form_without_csrf_token_is_refused(staff_client):
 
 def test_console_page_needs_staff(client, create_user):
     assert client.get("/console/job-orders").status_code == 302  # to the login page
-    client.post("/register", data={"phone": "+6281234500001", "password": "rahasia-123", "full_name": "Sri"})
+    post_page_form(client, "/register", {"phone": "+6281234500001", "password": "rahasia-123", "full_name": "Sri"})
     assert client.get("/console/job-orders").status_code == 403

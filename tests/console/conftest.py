@@ -10,6 +10,7 @@ from tests.help.conftest import help_body
 from tests.presence.conftest import presence_body
 
 from tests.support.browser import DEFAULT_TIMEOUT_MS
+from tests.support.forms import post_page_form
 
 
 def csrf(client) -> str:
@@ -25,7 +26,7 @@ def login_client(app):
 
     def factory(user, password="password123"):
         client = app.test_client()
-        response = client.post("/login", data={"phone": user.email or user.phone, "password": password})
+        response = post_page_form(client, "/login", {"phone": user.email or user.phone, "password": password})
         assert response.status_code == 302, response.text
         return client
 

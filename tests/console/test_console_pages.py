@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.help.models import HelpMessage, HelpRequest, InternalNote
+from tests.support.forms import post_page_form
 
 HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)> '; DROP TABLE users; -- 🙏 مرحبا"
 
@@ -34,7 +35,7 @@ def test_anonymous_is_sent_to_login(client, path):
 
 def test_login_as_staff_lands_on_the_console(app, create_user):
     staff = create_user(role="staff")
-    response = app.test_client().post("/login", data={"phone": staff.email, "password": "password123"})
+    response = post_page_form(app.test_client(), "/login", {"phone": staff.email, "password": "password123"})
     assert response.status_code == 302 and response.headers["Location"] == "/console"
 
 

@@ -2,6 +2,7 @@
 import re
 
 from app.translations import missing_translations
+from tests.support.forms import post_page_form
 
 
 def test_every_marked_string_has_id_and_en_translations():
@@ -35,8 +36,8 @@ def test_user_language_is_used_when_nothing_else_says(client, create_user, auth)
 def test_register_and_login_pages_work_without_javascript(client):
     form = client.get("/register").get_data(as_text=True)
     assert 'name="phone"' in form and 'name="full_name"' in form and 'name="password"' in form
-    response = client.post("/register", data={"phone": "+6281234567891", "password": "rahasia-123",
-                                              "full_name": "Dewi"})
+    response = post_page_form(client, "/register", {"phone": "+6281234567891", "password": "rahasia-123",
+                                                        "full_name": "Dewi"})
     assert response.status_code == 302
     cookies = response.headers.getlist("Set-Cookie")
     access = next(c for c in cookies if c.startswith("access_token_cookie="))
@@ -47,13 +48,13 @@ def test_register_and_login_pages_work_without_javascript(client):
 
 
 def test_login_page_with_wrong_password_shows_error(client):
-    response = client.post("/login", data={"phone": "+6281234567891", "password": "nope-nope"})
+    response = post_page_form(client, "/login", {"phone": "+6281234567891", "password": "nope-nope"})
     assert response.status_code == 401
     assert "alert" in response.get_data(as_text=True)
 
 
 def test_logout_with_csrf_token_ends_the_session(client):
-    client.post("/register", data={"phone": "+6281234567892", "password": "rahasia-123", "full_name": "Rina"})
+    post_page_form(client, "/register", {"phone": "+6281234567892", "password": "rahasia-123", "full_name": "Rina"})
     page = client.get("/").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
@@ -61,7 +62,7 @@ def test_logout_with_csrf_token_ends_the_session(client):
 
 
 def test_register_page_shows_field_errors(client):
-    response = client.post("/register?lang=en", data={"phone": "123", "password": "x", "full_name": "A"})
+    response = post_page_form(client, "/register?lang=en", {"phone": "123", "password": "x", "full_name": "A"})
     assert response.status_code == 422
     assert "country code" in response.get_data(as_text=True)
 

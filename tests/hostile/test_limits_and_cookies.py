@@ -6,6 +6,7 @@ import pytest
 from app import create_app
 from app.extensions import limiter
 from tests.conftest import app_config
+from tests.support.forms import post_page_form
 
 SHAPE = {"code", "status", "message", "errors"}
 
@@ -58,7 +59,7 @@ def cookies_of(response) -> dict[str, str]:
 
 
 def login_with_form(client, user_phone):
-    return client.post("/login?lang=en", data={"phone": user_phone, "password": "password123"})
+    return post_page_form(client, "/login?lang=en", {"phone": user_phone, "password": "password123"})
 
 
 @pytest.fixture

@@ -6,11 +6,13 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.help.models import HelpRequest
 
+from tests.support.forms import post_page_form
+
 from .conftest import presence_data
 
 
 def login(client, user):
-    r = client.post("/login", data={"phone": user.phone, "password": "password123"})
+    r = post_page_form(client, "/login", {"phone": user.phone, "password": "password123"})
     assert r.status_code == 302
     return client.get_cookie("csrf_access_token").value
 
