@@ -13,6 +13,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.integration.models import Person, PersonLink, Placement
 
+from tests.support.forms import post_page_form
+
 from .conftest import nik_for, placement_row, presence_body, write_placements
 
 
@@ -251,7 +253,7 @@ def test_a_shared_number_is_flagged_in_the_console_request_detail(tmp_path, crea
     staff = create_user(role="staff", mission="KJRI-KOTAKINABALU")
 
     console = app.test_client()
-    assert console.post("/login", data={"phone": staff.email, "password": "password123"}).status_code == 302
+    assert post_page_form(console, "/login", {"phone": staff.email, "password": "password123"}).status_code == 302
     page = console.get(f"/console/requests/{request['id']}?lang=en")
     assert page.status_code == 200
     html = page.get_data(as_text=True)

@@ -13,6 +13,8 @@ from app.extensions import db
 from app.presence.models import PresenceReport
 from app.types import utcnow
 
+from tests.support.forms import post_page_form
+
 from .conftest import presence_body
 
 PASSPORTS = ["X1000001", "X1000002", "X1000003", "X1000004"]
@@ -64,7 +66,7 @@ def test_a_third_new_passport_number_is_refused_on_the_presence_page(app, client
     for number in PASSPORTS[:3]:
         assert put(client, auth, worker, passport_number=number).status_code in (200, 201)
     page = app.test_client()
-    assert page.post("/login", data={"phone": worker.phone, "password": "password123"}).status_code == 302
+    assert post_page_form(page, "/login", {"phone": worker.phone, "password": "password123"}).status_code == 302
     data = presence_body(passport_number=PASSPORTS[3])
     form = {k: v for k, v in data.items() if k not in ("emergency_contact", "created_at") and v is not None}
     form.update({f"emergency_contact.{k}": v for k, v in data["emergency_contact"].items()},
