@@ -38,7 +38,10 @@ def from_environment() -> dict:
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # One bucket per client address for every call that checks a credential (app.accounts.limits),
+        # and one per phone or email tried, whatever the address.
         "RATELIMIT_AUTH": env.get("RATELIMIT_AUTH", "10 per minute;100 per hour"),
+        "RATELIMIT_IDENTIFIER": env.get("RATELIMIT_IDENTIFIER", "10 per hour"),
         # Per worker (keyed by the token's identity): the PWA sends its outbox in batches of 100.
         "RATELIMIT_SYNC": env.get("RATELIMIT_SYNC", "60 per minute"),
         # 1 MiB: the sync contract's per-call limit; nothing a worker sends is larger.
@@ -87,3 +90,7 @@ def check_production_secrets(config: dict) -> None:
     ]
     if weak:
         raise RuntimeError(f"Refusing to start in production with default secrets: {', '.join(weak)}")
+    if config.get("RATELIMIT_ENABLED") and not config.get("REDIS_URL"):
+        # Memory storage counts per process: four gunicorn workers would allow four times the limit.
+        raise RuntimeError("Refusing to start in production with rate limits on and no REDIS_URL: set REDIS_URL "
+                           "(shared rate-limit storage) or RATELIMIT_ENABLED=false.")

@@ -41,10 +41,15 @@ class AccountError(Exception):
         self.message, self.field, self.code = message, field, code
 
 
-def normalise_phone(raw: str) -> str:
-    """Parse a phone number given with its country code and return it in E.164."""
+# Where a number typed without its country code is read (contract: `phone_country`, default ID).
+DEFAULT_PHONE_COUNTRY = "ID"
+
+
+def normalise_phone(raw: str, country: str | None = None) -> str:
+    """A phone number in E.164; one without a `+country code` is read as a national number of
+    `country` (ISO alpha-2), or refused when no country is given."""
     try:
-        number = phonenumbers.parse(raw, None)
+        number = phonenumbers.parse(raw, country.upper() if country else None)
     except phonenumbers.NumberParseException:
         raise ValueError("unparseable") from None
     if not phonenumbers.is_valid_number(number):
@@ -69,20 +74,29 @@ def create_user(*, full_name, password, role="worker", phone=None, email=None, l
     return user
 
 
-def find_login(identifier: str) -> User | None:
-    identifier = identifier.strip()
+def login_identifier(identifier: str, phone_country: str | None = DEFAULT_PHONE_COUNTRY) -> str | None:
+    """What a login names, in the form it is stored in: an email in lower case or a phone in
+    E.164; None when it cannot name an account."""
+    identifier = (identifier or "").strip()
     if "@" in identifier:
-        return db.session.scalar(select(User).where(User.email == identifier.lower()))
+        return identifier.lower()
     try:
-        phone = normalise_phone(identifier)
+        return normalise_phone(identifier, phone_country or DEFAULT_PHONE_COUNTRY)
     except ValueError:
         return None
-    return db.session.scalar(select(User).where(User.phone == phone))
 
 
-def authenticate(identifier: str, password: str) -> User | None:
+def find_login(identifier: str, phone_country: str | None = DEFAULT_PHONE_COUNTRY) -> User | None:
+    normalised = login_identifier(identifier, phone_country)
+    if normalised is None:
+        return None
+    column = User.email if "@" in normalised else User.phone
+    return db.session.scalar(select(User).where(column == normalised))
+
+
+def authenticate(identifier: str, password: str, phone_country: str | None = DEFAULT_PHONE_COUNTRY) -> User | None:
     """The user for this login pair, or None — the same cost whether the user exists or not."""
-    user = find_login(identifier)
+    user = find_login(identifier, phone_country)
     hasher = _hasher()
     try:
         hasher.verify(user.password_hash if user else _dummy_hash(hasher.time_cost, hasher.memory_cost), password)

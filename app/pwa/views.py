@@ -13,9 +13,9 @@ from flask_jwt_extended import (current_user, get_jwt, set_access_cookies, set_r
 from marshmallow import ValidationError
 
 from ..accounts import services as accounts
-from ..accounts.api import auth_limit
+from ..accounts.limits import credential_limits
 from ..accounts.schemas import RegisterSchema
-from ..extensions import db, limiter
+from ..extensions import db
 from ..i18n import _, _l, translate_message
 
 bp = Blueprint("pwa", __name__, template_folder="templates")
@@ -55,7 +55,7 @@ def _safe_next(default: str) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(auth_limit, methods=["POST"])
+@credential_limits
 def login():
     error = None
     if request.method == "POST":
@@ -69,7 +69,7 @@ def login():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(auth_limit, methods=["POST"])
+@credential_limits
 def register():
     errors, form = {}, request.form
     if request.method == "POST":
@@ -357,7 +357,7 @@ def service_worker():
 
 
 @bp.post("/session/refresh")
-@limiter.limit(auth_limit)
+@credential_limits
 def refresh_session():
     """New access and refresh cookies from the refresh cookie (the page scripts call it on a 401)."""
     from flask_jwt_extended.exceptions import JWTExtendedException
