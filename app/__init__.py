@@ -99,9 +99,11 @@ def _end_unit_of_work(_exc=None) -> None:
 def _may_write() -> bool:
     from flask import has_request_context, request
 
-    from .storage import reading_first
+    from .storage import reading_first, writing_alone
 
-    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS") and not reading_first()
+    if not has_request_context():
+        return False
+    return writing_alone() or (request.method not in ("GET", "HEAD", "OPTIONS") and not reading_first())
 
 
 def _configure_sqlite(app: Flask) -> None:

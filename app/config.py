@@ -50,6 +50,10 @@ def from_environment() -> dict:
         # HTTPS is seen as HTTPS (HSTS, Secure cookies) and rate limits key on the client's address.
         "PROXY_HOPS": int(env.get("PROXY_HOPS", "0")),
         "JWT_ACCESS_TOKEN_EXPIRES": timedelta(minutes=15),
+        # A staff or admin login ends this long after it began, however often it was renewed.
+        "STAFF_SESSION_HOURS": float(env.get("STAFF_SESSION_HOURS", "12")),
+        # Two tabs renewing a page login with one cookie within this many seconds get the same new token.
+        "REFRESH_GRACE_SECONDS": int(env.get("REFRESH_GRACE_SECONDS", "30")),
         "JWT_REFRESH_TOKEN_EXPIRES": timedelta(days=30),
         "JWT_TOKEN_LOCATION": ["headers", "cookies"],
         # Cookies travel only over HTTPS in production (COOKIE_SECURE overrides either way).

@@ -1,6 +1,6 @@
 """Accounts: registration, password checks, token issue, rotation and revocation."""
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 import phonenumbers
@@ -8,11 +8,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
-from sqlalchemy import bindparam, exists, select, update
+from sqlalchemy import bindparam, delete, exists, select, update
 
+from ..crypto import InvalidToken, decrypt, encrypt
 from ..extensions import db
 from ..types import utcnow
-from .models import AuthSession, RefreshToken, RevokedToken, User
+from .models import AuthSession, RefreshToken, RenewalGrace, RevokedToken, User
 
 
 
@@ -129,11 +130,14 @@ def issue_tokens(user: User, session: AuthSession | None = None) -> dict:
     return {"access_token": access, "refresh_token": refresh}
 
 
-def rotate_refresh_token(payload: dict, user: User) -> dict | None:
+def rotate_refresh_token(payload: dict, user: User, *, grace: bool = False) -> dict | None:
     """Exchange a refresh token for a new pair, once.
 
-    A token that was already used means it was stolen or replayed: the whole
-    login (every token of the family) is ended, and None is returned.
+    A token that was already used means it was stolen or replayed: the whole login (every token
+    of the family) is ended, and None is returned. With `grace` (a page renewal, where two tabs
+    send the same cookie at once), a token that such a renewal used less than
+    `REFRESH_GRACE_SECONDS` ago hands out the same successor instead. A staff or admin login also
+    ends `STAFF_SESSION_HOURS` after it began, however often it was renewed.
     """
     now = utcnow()
     marked = db.session.execute(
@@ -142,11 +146,48 @@ def rotate_refresh_token(payload: dict, user: User) -> dict | None:
         .values(used_at=now)
     ).rowcount
     session = db.session.get(AuthSession, uuid.UUID(payload["sid"]))
-    if not marked or session is None or session.revoked_at is not None:
-        if session is not None:
-            session.revoked_at = session.revoked_at or now
+    if session is None or session.revoked_at is not None:
         return None
-    return issue_tokens(user, session)
+    successor = None if marked or not grace else _successor_in_grace(payload["jti"], now)
+    if (not marked and successor is None) or _lifetime_over(user, session, now):
+        session.revoked_at = now
+        return None
+    if successor is not None:
+        access = create_access_token(identity=user, additional_claims=_token_claims(user, session.id))
+        return {"access_token": access, "refresh_token": successor}
+    tokens = issue_tokens(user, session)
+    if grace:
+        _keep_successor(payload["jti"], tokens["refresh_token"], now)
+    return tokens
+
+
+def _lifetime_over(user: User, session: AuthSession, now) -> bool:
+    """Whether a login of an account that reads others' data has lived its `STAFF_SESSION_HOURS`."""
+    if user.role == "worker":
+        return False
+    return now - session.created_at >= timedelta(hours=current_app.config["STAFF_SESSION_HOURS"])
+
+
+def _grace() -> timedelta:
+    return timedelta(seconds=current_app.config["REFRESH_GRACE_SECONDS"])
+
+
+def _keep_successor(jti: str, refresh_token: str, now) -> None:
+    """Keep the refresh token a page renewal handed out, encrypted, for the grace window; sweep
+    what has outlived its own (the table holds only the last moments' renewals)."""
+    db.session.execute(delete(RenewalGrace).where(RenewalGrace.expires_at < now))
+    db.session.add(RenewalGrace(jti=jti, successor=encrypt(refresh_token), expires_at=now + _grace()))
+    db.session.flush()
+
+
+def _successor_in_grace(jti: str, now) -> str | None:
+    """The refresh token a page renewal handed out for `jti`, if that was within the grace window."""
+    stored = db.session.scalar(select(RenewalGrace.successor)
+                               .where(RenewalGrace.jti == jti, RenewalGrace.expires_at >= now))
+    try:
+        return decrypt(stored) if stored else None
+    except InvalidToken:  # encrypted under a key that is gone: no grace, a replay as any other
+        return None
 
 
 def revoke(payload: dict) -> None:
@@ -205,6 +246,7 @@ def purge_expired_tokens() -> int:
     """Drop token records that have expired anyway (run from cron through the CLI)."""
     now = utcnow()
     n = db.session.query(RevokedToken).filter(RevokedToken.expires_at < now).delete()
+    n += db.session.execute(delete(RenewalGrace).where(RenewalGrace.expires_at < now)).rowcount
     n += db.session.query(RefreshToken).filter(RefreshToken.expires_at < now).delete()
     return n
 

@@ -367,7 +367,8 @@ def refresh_session():
         verify_jwt_in_request(refresh=True, locations=["cookies"])
     except (JWTExtendedException, PyJWTError):
         return {"code": 401, "message": _("Please log in again.")}, 401
-    tokens = accounts.rotate_refresh_token(get_jwt(), current_user)
+    # Tabs of one browser share the cookie and may call this at once: the grace window.
+    tokens = accounts.rotate_refresh_token(get_jwt(), current_user, grace=True)
     db.session.commit()
     if tokens is None:
         response = current_app.response_class(status=401)
