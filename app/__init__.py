@@ -27,6 +27,7 @@ PAGE_BLUEPRINTS = [
     "app.console.views:bp",
     "app.console.stats_views:bp",
     "app.accounts.views:bp",
+    "app.accounts.views:reset_bp",
 ]
 # Models modules imported so that metadata (and Alembic) sees every table.
 MODEL_MODULES = ["app.accounts.models", "app.missions.models", "app.sync.models", "app.presence.models", "app.help.models", "app.audit.models", "app.channels.models", "app.integration.models"]

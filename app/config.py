@@ -75,6 +75,8 @@ def from_environment() -> dict:
         "OPENAPI_SWAGGER_UI_PATH": "docs",
         "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         "SLA_NEW_HOURS": int(env.get("SLA_NEW_HOURS", "24")),
+        # One-time codes go here as POST {"to", "text"} (app.accounts.sms); unset: to the log, development only.
+        "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL"),
     }
 
 
@@ -98,3 +100,6 @@ def check_production_secrets(config: dict) -> None:
         # Memory storage counts per process: four gunicorn workers would allow four times the limit.
         raise RuntimeError("Refusing to start in production with rate limits on and no REDIS_URL: set REDIS_URL "
                            "(shared rate-limit storage) or RATELIMIT_ENABLED=false.")
+    if not config.get("SMS_GATEWAY_URL") and config.get("SMS_SENDER") is None:
+        raise RuntimeError("Refusing to start in production without SMS_GATEWAY_URL: password-reset codes "
+                           "would go to the log instead of the worker's phone.")

@@ -6,9 +6,11 @@ from flask_smorest import Blueprint, abort
 from ..extensions import db
 from ..i18n import _
 from ..security import BEARER
-from . import services
+from . import password_reset, services
 from .limits import auth_limit, credential_limits  # noqa: F401  (auth_limit: for other callers)
-from .schemas import AuthResultSchema, LoginSchema, RegisterSchema, TokensSchema, UserSchema
+from .schemas import (AcceptedSchema, AuthResultSchema, LoginSchema, PasswordResetConfirmSchema, PasswordResetSchema,
+                      RegisterSchema, TokensSchema, UserSchema)
+from .sms import send_after_response
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and tokens")
 me_blp = Blueprint("me", __name__, url_prefix="/api/v1", description="The logged-in user")
@@ -72,6 +74,45 @@ class Refresh(MethodView):
         if tokens is None:
             abort(401, message=_("Your session has ended. Please log in again."))
         return tokens
+
+
+@blp.route("/password-reset")
+class PasswordReset(MethodView):
+    decorators = [credential_limits]
+
+    @blp.arguments(PasswordResetSchema)
+    @blp.response(202, AcceptedSchema)
+    @blp.alt_response(429, description="Too many attempts from this address or for this phone; wait `Retry-After` seconds")
+    def post(self, data):
+        """Send a one-time code by SMS to the phone's account; the answer is the same whether or not there is one."""
+        message = password_reset.request_code(data["phone"])
+        db.session.commit()
+        if message is not None:
+            send_after_response(message)
+        return {"message": _("If this number has an account, a code is on its way by SMS.")}
+
+
+@blp.route("/password-reset/confirm")
+class PasswordResetConfirm(MethodView):
+    decorators = [credential_limits]
+
+    @blp.arguments(PasswordResetConfirmSchema)
+    @blp.response(200, AuthResultSchema)
+    @blp.alt_response(400, description="Wrong, expired or used code")
+    @blp.alt_response(429, description="Too many attempts from this address or for this phone; wait `Retry-After` seconds")
+    def post(self, data):
+        """Set a new password with a one-time code and log in; every earlier login of the account ends."""
+        user = password_reset.reset_password(data["phone"], data["code"], data["password"])
+        if user is None:
+            db.session.commit()  # the wrong try counts against the account's codes
+            abort(400, message=wrong_code_message(), errors={"code": [wrong_code_message()]})
+        tokens = services.issue_tokens(user)
+        db.session.commit()
+        return {**tokens, "user": user}
+
+
+def wrong_code_message() -> str:
+    return _("This code is wrong, used or expired. Ask for a new code.")
 
 
 @blp.route("/logout")

@@ -46,6 +46,21 @@ class RegisterSchema(PhoneSchema):
     language = fields.String(load_default="id", validate=LANGUAGE)
 
 
+class PasswordResetSchema(PhoneSchema):
+    """`POST /auth/password-reset`: the phone whose account gets a code."""
+
+
+class PasswordResetConfirmSchema(PhoneSchema):
+    """`POST /auth/password-reset/confirm`: the code that came by SMS or from staff, and the new password."""
+
+    code = fields.String(required=True, validate=validate.Length(max=16))
+    password = fields.String(required=True, validate=PASSWORD)
+
+
+class AcceptedSchema(Schema):
+    message = fields.String(required=True)
+
+
 class LoginSchema(StrictSchema):
     phone = fields.String(validate=validate.Length(max=32))
     phone_country = phone_country_field()

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, delete, exists, select, update
 from ..crypto import InvalidToken, decrypt, encrypt
 from ..extensions import db
 from ..types import utcnow
-from .models import AuthSession, RefreshToken, RenewalGrace, RevokedToken, User
+from .models import AuthSession, PasswordResetCode, RefreshToken, RenewalGrace, RevokedToken, User
 
 
 
@@ -243,9 +243,10 @@ def deactivate_user(user: User) -> None:
 
 
 def purge_expired_tokens() -> int:
-    """Drop token records that have expired anyway (run from cron through the CLI)."""
+    """Drop token records and reset codes that have expired anyway (run from cron through the CLI)."""
     now = utcnow()
-    n = db.session.query(RevokedToken).filter(RevokedToken.expires_at < now).delete()
+    n = db.session.execute(delete(PasswordResetCode).where(PasswordResetCode.expires_at < now)).rowcount
+    n += db.session.query(RevokedToken).filter(RevokedToken.expires_at < now).delete()
     n += db.session.execute(delete(RenewalGrace).where(RenewalGrace.expires_at < now)).rowcount
     n += db.session.query(RefreshToken).filter(RefreshToken.expires_at < now).delete()
     return n

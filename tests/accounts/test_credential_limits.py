@@ -39,15 +39,19 @@ def test_api_and_page_login_count_in_one_bucket_per_address(client, limits):
 
 
 def test_register_refresh_and_password_reset_share_the_login_bucket(client, limits):
-    limits(auth="4 per minute")
+    limits(auth="5 per minute")
     body = {"phone": "+6281234567891", "password": "rahasia-123", "full_name": "Siti"}
     tokens = client.post("/api/v1/auth/register", json=body).json
     assert client.post("/api/v1/auth/refresh",
                        headers={"Authorization": f"Bearer {tokens['refresh_token']}"}).status_code == 200
+    assert client.post("/api/v1/auth/password-reset", json={"phone": PHONE}).status_code == 202
     assert client.post("/api/v1/auth/login", json=WRONG).status_code == 401
     assert client.post("/session/refresh").status_code == 401
     for call in (lambda: client.post("/api/v1/auth/login", json=WRONG),
                  lambda: client.post("/api/v1/auth/register", json={**body, "phone": "+6281234567892"}),
+                 lambda: client.post("/api/v1/auth/password-reset", json={"phone": PHONE}),
+                 lambda: client.post("/api/v1/auth/password-reset/confirm",
+                                     json={"phone": PHONE, "code": "123456", "password": "rahasia-456"}),
                  lambda: client.post("/register", data={**body, "phone": "+6281234567893"}),
                  lambda: client.post("/session/refresh")):
         assert call().status_code == 429
@@ -61,6 +65,8 @@ def test_one_phone_is_limited_whatever_the_address_and_however_it_is_written(cli
         assert answer.status_code == 401
     limited = client.post("/login", data={"phone": "0812 3456 7890", "password": "x"}, **from_address("203.0.113.4"))
     assert limited.status_code == 429
+    assert client.post("/api/v1/auth/password-reset", json={"phone": "0812-3456-7890"},
+                       **from_address("203.0.113.5")).status_code == 429
     # another worker is not locked out by the attack on this one
     other = {"phone": "+6281234567899", "password": "x"}
     assert client.post("/api/v1/auth/login", json=other, **from_address("203.0.113.1")).status_code == 401
