@@ -10,7 +10,6 @@ from . import password_reset, services
 from .limits import auth_limit, credential_limits  # noqa: F401  (auth_limit: for other callers)
 from .schemas import (AcceptedSchema, AuthResultSchema, LoginSchema, PasswordResetConfirmSchema, PasswordResetSchema,
                       RegisterSchema, TokensSchema, UserSchema)
-from .sms import send_after_response
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and tokens")
 me_blp = Blueprint("me", __name__, url_prefix="/api/v1", description="The logged-in user")
@@ -85,10 +84,7 @@ class PasswordReset(MethodView):
     @blp.alt_response(429, description="Too many attempts from this address or for this phone; wait `Retry-After` seconds")
     def post(self, data):
         """Send a one-time code by SMS to the phone's account; the answer is the same whether or not there is one."""
-        message = password_reset.request_code(data["phone"])
-        db.session.commit()
-        if message is not None:
-            send_after_response(message)
+        password_reset.request_code_after_response(data["phone"])
         return {"message": _("If this number has an account, a code is on its way by SMS.")}
 
 

@@ -12,10 +12,11 @@ the phone has an account, so the call cannot tell who uses Jembatan.
 """
 import hashlib
 import hmac
+import logging
 import secrets
 from datetime import timedelta
 
-from flask import current_app
+from flask import after_this_request, current_app
 from flask_babel import force_locale
 from sqlalchemy import delete, select
 
@@ -26,8 +27,9 @@ from ..security import can_act_for_mission
 from ..types import utcnow
 from .models import PasswordResetCode, User
 from .services import end_sessions, hash_password
-from .sms import TextMessage
+from .sms import TextMessage, send
 
+log = logging.getLogger(__name__)
 CODE_LIFETIME = timedelta(minutes=15)
 MAX_ATTEMPTS = 5
 
@@ -55,14 +57,38 @@ def _store(user: User, kind: str, code: str, issued_by: User | None = None) -> N
     db.session.flush()
 
 
+def request_code_after_response(phone: str) -> None:
+    """Send a new code to the account of `phone` (E.164), if there is one, once this request's
+    answer has gone out: the answer then takes the same time whether or not the phone has an
+    account (nothing it waits for depends on that), and a slow gateway never holds it."""
+    app = current_app._get_current_object()
+
+    def work():
+        with app.app_context():
+            try:
+                message = request_code(phone)
+                db.session.commit()
+            except Exception:
+                log.exception("password-reset code not stored")
+                return
+            finally:
+                db.session.remove()
+            if message is not None:
+                send(message)
+
+    @after_this_request
+    def _after(response):
+        response.call_on_close(work)
+        return response
+
+
 def request_code(phone: str) -> TextMessage | None:
     """A new code for the account of `phone` (E.164), as the text message to send in the
-    account's language; None when no active account has that phone (the caller answers alike)."""
+    account's language; None when no active account has that phone."""
     user = _account(phone)
-    code = _new_code()
-    _digest(user.id if user else "nobody", code)  # the same work whether or not there is an account
     if user is None:
         return None
+    code = _new_code()
     _store(user, "sms", code)
     minutes = int(CODE_LIFETIME.total_seconds() // 60)
     with force_locale(user.language):

@@ -7,9 +7,7 @@
 - Anything with a `send(message)` method set as `SMS_SENDER` in the app's config (another
   provider's client).
 
-Messages leave after the answer has gone out (`send_after_response`): the caller waits the same
-whether or not a message was sent, so the answer never tells who has an account, and a slow
-gateway never holds a worker's page.
+A failure to deliver is logged, not answered: the caller was told only that a message may come.
 """
 import json
 import logging
@@ -17,7 +15,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from flask import after_this_request, current_app
+from flask import current_app
 
 log = logging.getLogger(__name__)
 
@@ -74,20 +72,10 @@ def _masked(phone: str) -> str:
     return phone[:4] + "…" + phone[-2:]
 
 
-def send_after_response(message: TextMessage) -> None:
-    """Send `message` once this request's answer has gone out (see the module's docstring).
-
-    A failure is logged, never answered: the caller was told only that a message may come.
-    """
-    sender = configured_sender(current_app.config)
-
-    def deliver():
-        try:
-            sender.send(message)
-        except Exception:
-            log.exception("text message to %s not delivered", _masked(message.to))
-
-    @after_this_request
-    def _after(response):
-        response.call_on_close(deliver)
-        return response
+def send(message: TextMessage) -> None:
+    """Send through the configured sender; a failure is logged, never raised (the caller was told
+    only that a message may come)."""
+    try:
+        configured_sender(current_app.config).send(message)
+    except Exception:
+        log.exception("text message to %s not delivered", _masked(message.to))

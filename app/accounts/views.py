@@ -26,7 +26,6 @@ from .data_rights import MeExportSchema, delete_user_data, export_user_data
 from .limits import credential_limits
 from .schemas import PasswordResetConfirmSchema, PasswordResetSchema
 from .services import issue_tokens
-from .sms import send_after_response
 
 bp = Blueprint("account_pages", __name__, url_prefix="/account", template_folder="templates")
 
@@ -129,10 +128,7 @@ def reset_request():
         data = PasswordResetSchema().load(_fields("phone", "phone_country"))
     except ValidationError as exc:
         return _reset_page(422, errors=translate_message(exc.messages))
-    message = password_reset.request_code(data["phone"])
-    db.session.commit()
-    if message is not None:
-        send_after_response(message)
+    password_reset.request_code_after_response(data["phone"])
     return _reset_page(sent=True, phone=data["phone"])
 
 

@@ -50,6 +50,22 @@ def test_an_unknown_phone_gets_the_same_answer_and_no_message(client, create_use
     assert sms_gateway.nothing_received()
 
 
+def stored_codes() -> int:
+    count = db.session.query(PasswordResetCode).count()
+    db.session.commit()  # end the test's read: the next count sees what was written since
+    return count
+
+
+def test_the_answer_goes_out_before_anything_depends_on_the_account(client, create_user, sms_gateway):
+    """The same timing shape for every phone: the code is made and sent after the answer has gone."""
+    create_user(phone=PHONE)
+    answer = client.post("/api/v1/auth/password-reset", json={"phone": PHONE})
+    assert answer.status_code == 202
+    assert stored_codes() == 0 and sms_gateway.nothing_received(wait=0.1)
+    answer.close()  # what a WSGI server does once the answer is sent
+    assert stored_codes() == 1 and sms_gateway.next()["body"]["to"] == PHONE
+
+
 def test_the_code_sets_a_new_password_logs_in_and_ends_every_earlier_login(client, create_user, tokens_for,
                                                                             sms_gateway, ask_code):
     worker = create_user(phone=PHONE)
@@ -238,3 +254,14 @@ def test_register_and_login_read_a_national_number_in_phone_country(client):
                                                    "password": "rahasia-123"}).status_code == 200
     bad = client.post("/api/v1/auth/register", json={**body, "phone_country": "XX"})
     assert bad.status_code == 422 and "phone_country" in bad.json["errors"]
+
+
+def test_tokens_purge_drops_expired_codes(client, create_user, runner, sms_gateway, ask_code):
+    create_user(phone=PHONE)
+    create_user(phone="+6281234567891")
+    ask_code(client, PHONE)
+    ask_code(client, "+6281234567891")
+    db.session.query(PasswordResetCode).first().expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert runner.invoke(args=["tokens", "purge"]).exit_code == 0
+    assert stored_codes() == 1
