@@ -94,7 +94,8 @@ def renew_page_session(expired_payload: dict):
     token = request.cookies.get(current_app.config["JWT_REFRESH_COOKIE_NAME"])
     try:
         payload = decode_token(token) if token else None
-        if payload is None or payload.get("sub") != expired_payload.get("sub"):
+        if payload is None or payload.get("type") != "refresh" or not payload.get("sid") \
+                or payload.get("sub") != expired_payload.get("sub"):
             return None
         user_id = uuid.UUID(payload["sub"])
     except Exception:  # expired, forged or malformed refresh cookie: log in again
