@@ -28,6 +28,7 @@ PAGE_BLUEPRINTS = [
     "app.console.stats_views:bp",
     "app.accounts.views:bp",
     "app.api_docs:bp",
+    "app.accounts.views:reset_bp",
 ]
 # Models modules imported so that metadata (and Alembic) sees every table.
 MODEL_MODULES = ["app.accounts.models", "app.missions.models", "app.sync.models", "app.presence.models", "app.help.models", "app.audit.models", "app.channels.models", "app.integration.models"]
@@ -100,9 +101,11 @@ def _end_unit_of_work(_exc=None) -> None:
 def _may_write() -> bool:
     from flask import has_request_context, request
 
-    from .storage import reading_first
+    from .storage import reading_first, writing_alone
 
-    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS") and not reading_first()
+    if not has_request_context():
+        return False
+    return writing_alone() or (request.method not in ("GET", "HEAD", "OPTIONS") and not reading_first())
 
 
 def _configure_sqlite(app: Flask) -> None:

@@ -38,7 +38,10 @@ def from_environment() -> dict:
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # One bucket per client address for every call that checks a credential (app.accounts.limits),
+        # and one per phone or email tried, whatever the address.
         "RATELIMIT_AUTH": env.get("RATELIMIT_AUTH", "10 per minute;100 per hour"),
+        "RATELIMIT_IDENTIFIER": env.get("RATELIMIT_IDENTIFIER", "10 per hour"),
         # Per worker (keyed by the token's identity): the PWA sends its outbox in batches of 100.
         "RATELIMIT_SYNC": env.get("RATELIMIT_SYNC", "60 per minute"),
         # 1 MiB: the sync contract's per-call limit; nothing a worker sends is larger.
@@ -47,6 +50,10 @@ def from_environment() -> dict:
         # HTTPS is seen as HTTPS (HSTS, Secure cookies) and rate limits key on the client's address.
         "PROXY_HOPS": int(env.get("PROXY_HOPS", "0")),
         "JWT_ACCESS_TOKEN_EXPIRES": timedelta(minutes=15),
+        # A staff or admin login ends this long after it began, however often it was renewed.
+        "STAFF_SESSION_HOURS": float(env.get("STAFF_SESSION_HOURS", "12")),
+        # Two tabs renewing a page login with one cookie within this many seconds get the same new token.
+        "REFRESH_GRACE_SECONDS": int(env.get("REFRESH_GRACE_SECONDS", "30")),
         "JWT_REFRESH_TOKEN_EXPIRES": timedelta(days=30),
         "JWT_TOKEN_LOCATION": ["headers", "cookies"],
         # Cookies travel only over HTTPS in production (COOKIE_SECURE overrides either way).
@@ -67,6 +74,8 @@ def from_environment() -> dict:
         "OPENAPI_JSON_PATH": "openapi.json",
         # /api/v1/docs is app.api_docs (Swagger UI from its pip package), not flask-smorest's CDN page.
         "SLA_NEW_HOURS": int(env.get("SLA_NEW_HOURS", "24")),
+        # One-time codes go here as POST {"to", "text"} (app.accounts.sms); unset: to the log, development only.
+        "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL"),
     }
 
 
@@ -86,3 +95,10 @@ def check_production_secrets(config: dict) -> None:
     ]
     if weak:
         raise RuntimeError(f"Refusing to start in production with default secrets: {', '.join(weak)}")
+    if config.get("RATELIMIT_ENABLED") and not config.get("REDIS_URL"):
+        # Memory storage counts per process: four gunicorn workers would allow four times the limit.
+        raise RuntimeError("Refusing to start in production with rate limits on and no REDIS_URL: set REDIS_URL "
+                           "(shared rate-limit storage) or RATELIMIT_ENABLED=false.")
+    if not config.get("SMS_GATEWAY_URL") and config.get("SMS_SENDER") is None:
+        raise RuntimeError("Refusing to start in production without SMS_GATEWAY_URL: password-reset codes "
+                           "would go to the log instead of the worker's phone.")

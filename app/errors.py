@@ -1,5 +1,7 @@
 """One JSON error body for every /api/ path; HTML error pages everywhere else."""
 import logging
+import math
+import time
 
 from apispec import BasePlugin
 
@@ -88,8 +90,7 @@ def handle_http_exception(error: HTTPException):
     data = getattr(error, "data", None) or {}
     headers.update(data.get("headers") or {})
     if code == 429:
-        retry = getattr(error, "retry_after", None)
-        headers.setdefault("Retry-After", str(int(retry)) if retry else "60")
+        headers.setdefault("Retry-After", str(_retry_after(error)))
     if not wants_json():
         return _html_error(code, data.get("message")), code, {
             k: v for k, v in headers.items() if k.lower() != "content-type"}
@@ -98,6 +99,23 @@ def handle_http_exception(error: HTTPException):
     message = data.get("message") or whole
     headers.pop("Content-Type", None)
     return error_response(code, message, errors, headers)
+
+
+def _retry_after(error) -> int:
+    """Seconds until the breached limit lets the caller in again, from the limiter's own window
+    (a 3-per-5-seconds limit waits at most 5), never a fixed guess."""
+    from .extensions import limiter
+
+    retry = getattr(error, "retry_after", None)
+    if retry:
+        return max(1, math.ceil(retry))
+    breached = limiter.current_limit
+    if breached is not None:
+        try:
+            return max(1, math.ceil(breached.reset_at - time.time()))
+        except Exception:  # the limiter's storage is away: a cautious default rather than an error
+            log.warning("rate-limit storage unavailable for Retry-After", exc_info=True)
+    return 60
 
 
 def _html_error(code: int, message=None):

@@ -75,26 +75,38 @@ def auth_error(message, code=401):
 def renew_page_session(expired_payload: dict):
     """A page GET whose access cookie expired, with a live refresh cookie: rotate the pair and
     come back to the same page, so staff at a busy desk are not sent to the login page every
-    15 minutes. Returns None when there is nothing to renew (the caller asks for a login)."""
+    15 minutes. Returns None when there is nothing to renew (the caller asks for a login).
+
+    Two tabs often renew with the same cookie at once: the rotation runs in a write transaction
+    of its own (a GET's read transaction cannot safely turn into a writer on SQLite), and the
+    second tab gets the first one's successor (the grace window of rotate_refresh_token)."""
     from flask import current_app, redirect, request
     from flask_jwt_extended import decode_token, set_access_cookies, set_refresh_cookies
+    from sqlalchemy.exc import InterfaceError, OperationalError
 
     from .accounts.models import User
     from .accounts.services import rotate_refresh_token
-    from .errors import wants_json
+    from .errors import handle_database_unavailable, wants_json
+    from .storage import write_transaction
 
     if wants_json() or request.method != "GET" or expired_payload.get("type") != "access":
         return None
     token = request.cookies.get(current_app.config["JWT_REFRESH_COOKIE_NAME"])
     try:
         payload = decode_token(token) if token else None
-        user = db.session.get(User, uuid.UUID(payload["sub"])) if payload else None
+        if payload is None or payload.get("type") != "refresh" or not payload.get("sid") \
+                or payload.get("sub") != expired_payload.get("sub"):
+            return None
+        user_id = uuid.UUID(payload["sub"])
     except Exception:  # expired, forged or malformed refresh cookie: log in again
         return None
-    if user is None or not user.is_active or payload.get("sub") != expired_payload.get("sub"):
-        return None
-    tokens = rotate_refresh_token(payload, user)
-    db.session.commit()
+    try:
+        with write_transaction():
+            user = db.session.get(User, user_id)
+            tokens = rotate_refresh_token(payload, user, grace=True) if user is not None and user.is_active else None
+    except (OperationalError, InterfaceError) as error:
+        # Inside a JWT callback an exception would be a bare 500: answer as any request would.
+        return handle_database_unavailable(error)
     if tokens is None:
         return None
     response = redirect(request.full_path.rstrip("?"))

@@ -64,6 +64,41 @@ def reading_first() -> bool:
     return has_request_context() and request.environ.get(_READING_FIRST, False)
 
 
+_WRITING_ALONE = "jembatan.writing_alone"
+
+
+@contextmanager
+def write_transaction():
+    """A write inside a request that otherwise only reads (a page GET): in its own transaction,
+    committed at the end and rolled back on error.
+
+    A GET reads in a deferred transaction on SQLite; turning that into a writer fails at once
+    ("database is locked") when another connection wrote since it began. Here whatever was open
+    ends first, and the new transaction begins as a writer (BEGIN IMMEDIATE, see
+    app._configure_sqlite): it waits its turn and reads what the last writer left. On PostgreSQL
+    it is simply a transaction of its own.
+    """
+    if db.session().in_transaction():
+        db.session.commit()
+    owns_flag = has_request_context() and not request.environ.get(_WRITING_ALONE)
+    if owns_flag:
+        request.environ[_WRITING_ALONE] = True
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        if owns_flag:
+            request.environ.pop(_WRITING_ALONE, None)
+
+
+def writing_alone() -> bool:
+    """Whether the transaction about to begin is write_transaction's."""
+    return has_request_context() and request.environ.get(_WRITING_ALONE, False)
+
+
 # PostgreSQL's answers when it fails a transaction to let another go on: deadlock detected,
 # serialization failure. Both ask the client to run the whole transaction again.
 RETRYABLE = {"40P01", "40001"}

@@ -37,6 +37,7 @@ def app_config(url: str, **extra) -> dict:
         # Limits stay on (their storage too) but high; tests that check them lower them.
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_AUTH": "100000 per minute",
+        "RATELIMIT_IDENTIFIER": "100000 per minute",
         "RATELIMIT_SYNC": "100000 per minute",
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "JWT_SECRET_KEY": "test-jwt-key-that-is-long-enough-0123456789",

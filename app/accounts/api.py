@@ -1,21 +1,18 @@
 """`/api/v1/auth/*` and `/api/v1/me`."""
-from flask import current_app
 from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt, jwt_required
 from flask_smorest import Blueprint, abort
 
-from ..extensions import db, limiter
+from ..extensions import db
 from ..i18n import _
 from ..security import BEARER
-from . import services
-from .schemas import AuthResultSchema, LoginSchema, RegisterSchema, TokensSchema, UserSchema
+from . import password_reset, services
+from .limits import auth_limit, credential_limits  # noqa: F401  (auth_limit: for other callers)
+from .schemas import (AcceptedSchema, AuthResultSchema, LoginSchema, PasswordResetConfirmSchema, PasswordResetSchema,
+                      RegisterSchema, TokensSchema, UserSchema)
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and tokens")
 me_blp = Blueprint("me", __name__, url_prefix="/api/v1", description="The logged-in user")
-
-
-def auth_limit():
-    return current_app.config["RATELIMIT_AUTH"]
 
 
 def login_failed():
@@ -24,17 +21,16 @@ def login_failed():
 
 @blp.route("/register")
 class Register(MethodView):
-    decorators = [limiter.limit(auth_limit)]
+    decorators = [credential_limits]
 
     @blp.arguments(RegisterSchema)
     @blp.response(201, AuthResultSchema)
     @blp.alt_response(409, description="Phone number already registered")
-    @blp.alt_response(429, description="Too many attempts from this address; wait `Retry-After` seconds")
+    @blp.alt_response(429, description="Too many attempts from this address or on this account; wait `Retry-After` seconds")
     def post(self, data):
         """Create a worker account and log in."""
-        phone = services.normalise_phone(data["phone"])
         try:
-            user = services.create_user(full_name=data["full_name"], password=data["password"], phone=phone,
+            user = services.create_user(full_name=data["full_name"], password=data["password"], phone=data["phone"],
                                         language=data["language"], role="worker")
         except services.AccountError:
             abort(409, message=_("This phone number is already registered. Log in instead."),
@@ -46,15 +42,15 @@ class Register(MethodView):
 
 @blp.route("/login")
 class Login(MethodView):
-    decorators = [limiter.limit(auth_limit)]
+    decorators = [credential_limits]
 
     @blp.arguments(LoginSchema)
     @blp.response(200, AuthResultSchema)
     @blp.alt_response(401, description="Wrong login pair")
-    @blp.alt_response(429, description="Too many attempts from this address; wait `Retry-After` seconds")
+    @blp.alt_response(429, description="Too many attempts from this address or on this account; wait `Retry-After` seconds")
     def post(self, data):
         """Log in with a phone number or email and a password."""
-        user = services.authenticate(data.get("phone") or data.get("email"), data["password"])
+        user = services.authenticate(data.get("phone") or data.get("email"), data["password"], data["phone_country"])
         if user is None:
             login_failed()
         tokens = services.issue_tokens(user)
@@ -64,11 +60,11 @@ class Login(MethodView):
 
 @blp.route("/refresh")
 class Refresh(MethodView):
-    decorators = [limiter.limit(auth_limit)]
+    decorators = [credential_limits]
 
     @jwt_required(refresh=True, locations=["headers"])
     @blp.response(200, TokensSchema)
-    @blp.alt_response(429, description="Too many attempts from this address; wait `Retry-After` seconds")
+    @blp.alt_response(429, description="Too many attempts from this address or on this account; wait `Retry-After` seconds")
     @blp.doc(security=BEARER)
     def post(self):
         """Exchange a refresh token for a new pair; the old refresh token stops working."""
@@ -77,6 +73,42 @@ class Refresh(MethodView):
         if tokens is None:
             abort(401, message=_("Your session has ended. Please log in again."))
         return tokens
+
+
+@blp.route("/password-reset")
+class PasswordReset(MethodView):
+    decorators = [credential_limits]
+
+    @blp.arguments(PasswordResetSchema)
+    @blp.response(202, AcceptedSchema)
+    @blp.alt_response(429, description="Too many attempts from this address or for this phone; wait `Retry-After` seconds")
+    def post(self, data):
+        """Send a one-time code by SMS to the phone's account; the answer is the same whether or not there is one."""
+        password_reset.request_code_after_response(data["phone"])
+        return {"message": _("If this number has an account, a code is on its way by SMS.")}
+
+
+@blp.route("/password-reset/confirm")
+class PasswordResetConfirm(MethodView):
+    decorators = [credential_limits]
+
+    @blp.arguments(PasswordResetConfirmSchema)
+    @blp.response(200, AuthResultSchema)
+    @blp.alt_response(400, description="Wrong, expired or used code")
+    @blp.alt_response(429, description="Too many attempts from this address or for this phone; wait `Retry-After` seconds")
+    def post(self, data):
+        """Set a new password with a one-time code and log in; every earlier login of the account ends."""
+        user = password_reset.reset_password(data["phone"], data["code"], data["password"])
+        if user is None:
+            db.session.commit()  # the wrong try counts against the account's codes
+            abort(400, message=wrong_code_message(), errors={"code": [wrong_code_message()]})
+        tokens = services.issue_tokens(user)
+        db.session.commit()
+        return {**tokens, "user": user}
+
+
+def wrong_code_message() -> str:
+    return _("This code is wrong, used or expired. Ask for a new code.")
 
 
 @blp.route("/logout")

@@ -2,7 +2,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -34,7 +34,8 @@ class AuthSession(IdMixin, TimestampMixin, db.Model):
 
 
 class RefreshToken(TimestampMixin, db.Model):
-    """Every refresh token issued; a used one is dead, and reusing it kills its family."""
+    """Every refresh token issued; a used one is dead, and reusing it kills its family
+    (except within a page renewal's grace window: RenewalGrace)."""
 
     __tablename__ = "refresh_tokens"
 
@@ -44,6 +45,19 @@ class RefreshToken(TimestampMixin, db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class RenewalGrace(TimestampMixin, db.Model):
+    """Two tabs renewing a page login with the same cookie at once: the refresh token the first
+    renewal handed out, encrypted, so that the second gets the same one instead of ending the
+    login as a replay. A row lives for `REFRESH_GRACE_SECONDS`; every renewal sweeps the old
+    ones, so the table holds only the last moments' renewals."""
+
+    __tablename__ = "renewal_graces"
+
+    jti: Mapped[str] = mapped_column(ForeignKey("refresh_tokens.jti", ondelete="CASCADE"), primary_key=True)
+    successor: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class RevokedToken(TimestampMixin, db.Model):
     """Access tokens ended before their expiry (logout)."""
 
@@ -51,3 +65,22 @@ class RevokedToken(TimestampMixin, db.Model):
 
     jti: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+RESET_CODE_KINDS = ("sms", "staff")
+
+
+class PasswordResetCode(IdMixin, TimestampMixin, db.Model):
+    """A one-time code that sets a new password: sent by SMS when the worker asks, or issued by
+    staff who checked her identity by phone. Only a keyed hash of the code is stored; it works
+    until `expires_at`, for a few wrong tries (`attempts`), and once."""
+
+    __tablename__ = "password_reset_codes"
+    __table_args__ = (CheckConstraint("kind IN ('sms', 'staff')", name="kind"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(default=0)
+    issued_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -1,29 +1,69 @@
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+import phonenumbers
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from ..i18n import _
 from ..missions.schemas import MissionSchema
 from ..schemas import StrictSchema, Text, no_control_characters
-from .services import normalise_phone
+from .services import DEFAULT_PHONE_COUNTRY, normalise_phone
 
 LANGUAGE = validate.OneOf(["id", "en"])
+PASSWORD = [validate.Length(min=8, max=128), no_control_characters]
 
 
-class RegisterSchema(StrictSchema):
+def _known_country(value: str) -> None:
+    if value.upper() not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValidationError(_("Give the country as two letters, e.g. ID or MY."))
+
+
+def phone_country_field():
+    """`phone_country`: where a number typed without `+country code` is read (contract: default ID)."""
+    return fields.String(load_default=DEFAULT_PHONE_COUNTRY, validate=_known_country)
+
+
+class PhoneSchema(StrictSchema):
+    """A phone number as a worker types it, `0812…` or `+62 812…`; loaded as E.164."""
+
     phone = fields.String(required=True, validate=validate.Length(max=32))
-    password = fields.String(required=True, validate=[validate.Length(min=8, max=128), no_control_characters])
+    phone_country = phone_country_field()
+
+    @validates_schema(skip_on_field_errors=True)
+    def _phone(self, data, **_kwargs):
+        try:
+            normalise_phone(data["phone"], data["phone_country"])
+        except ValueError:
+            raise ValidationError(_("Enter a valid phone number with its country code, e.g. +62 812 3456 7890."),
+                                  "phone") from None
+
+    @post_load
+    def _e164(self, data, **_kwargs):
+        data["phone"] = normalise_phone(data["phone"], data.pop("phone_country"))
+        return data
+
+
+class RegisterSchema(PhoneSchema):
+    password = fields.String(required=True, validate=PASSWORD)
     full_name = Text(required=True, max_length=120)
     language = fields.String(load_default="id", validate=LANGUAGE)
 
-    @validates("phone")
-    def _phone(self, value, **_kwargs):
-        try:
-            normalise_phone(value)
-        except ValueError:
-            raise ValidationError(_("Enter a valid phone number with its country code, e.g. +62 812 3456 7890.")) from None
+
+class PasswordResetSchema(PhoneSchema):
+    """`POST /auth/password-reset`: the phone whose account gets a code."""
+
+
+class PasswordResetConfirmSchema(PhoneSchema):
+    """`POST /auth/password-reset/confirm`: the code that came by SMS or from staff, and the new password."""
+
+    code = fields.String(required=True, validate=validate.Length(max=16))
+    password = fields.String(required=True, validate=PASSWORD)
+
+
+class AcceptedSchema(Schema):
+    message = fields.String(required=True)
 
 
 class LoginSchema(StrictSchema):
     phone = fields.String(validate=validate.Length(max=32))
+    phone_country = phone_country_field()
     email = fields.String(validate=validate.Length(max=254))
     password = fields.String(required=True, validate=validate.Length(max=128))
 

@@ -1,6 +1,6 @@
 """Accounts: registration, password checks, token issue, rotation and revocation."""
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 import phonenumbers
@@ -8,11 +8,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
-from sqlalchemy import bindparam, exists, select, update
+from sqlalchemy import bindparam, delete, exists, select, update
 
+from ..crypto import InvalidToken, decrypt, encrypt
 from ..extensions import db
 from ..types import utcnow
-from .models import AuthSession, RefreshToken, RevokedToken, User
+from .models import AuthSession, PasswordResetCode, RefreshToken, RenewalGrace, RevokedToken, User
 
 
 
@@ -41,10 +42,15 @@ class AccountError(Exception):
         self.message, self.field, self.code = message, field, code
 
 
-def normalise_phone(raw: str) -> str:
-    """Parse a phone number given with its country code and return it in E.164."""
+# Where a number typed without its country code is read (contract: `phone_country`, default ID).
+DEFAULT_PHONE_COUNTRY = "ID"
+
+
+def normalise_phone(raw: str, country: str | None = None) -> str:
+    """A phone number in E.164; one without a `+country code` is read as a national number of
+    `country` (ISO alpha-2), or refused when no country is given."""
     try:
-        number = phonenumbers.parse(raw, None)
+        number = phonenumbers.parse(raw, country.upper() if country else None)
     except phonenumbers.NumberParseException:
         raise ValueError("unparseable") from None
     if not phonenumbers.is_valid_number(number):
@@ -69,20 +75,29 @@ def create_user(*, full_name, password, role="worker", phone=None, email=None, l
     return user
 
 
-def find_login(identifier: str) -> User | None:
-    identifier = identifier.strip()
+def login_identifier(identifier: str, phone_country: str | None = DEFAULT_PHONE_COUNTRY) -> str | None:
+    """What a login names, in the form it is stored in: an email in lower case or a phone in
+    E.164; None when it cannot name an account."""
+    identifier = (identifier or "").strip()
     if "@" in identifier:
-        return db.session.scalar(select(User).where(User.email == identifier.lower()))
+        return identifier.lower()
     try:
-        phone = normalise_phone(identifier)
+        return normalise_phone(identifier, phone_country or DEFAULT_PHONE_COUNTRY)
     except ValueError:
         return None
-    return db.session.scalar(select(User).where(User.phone == phone))
 
 
-def authenticate(identifier: str, password: str) -> User | None:
+def find_login(identifier: str, phone_country: str | None = DEFAULT_PHONE_COUNTRY) -> User | None:
+    normalised = login_identifier(identifier, phone_country)
+    if normalised is None:
+        return None
+    column = User.email if "@" in normalised else User.phone
+    return db.session.scalar(select(User).where(column == normalised))
+
+
+def authenticate(identifier: str, password: str, phone_country: str | None = DEFAULT_PHONE_COUNTRY) -> User | None:
     """The user for this login pair, or None — the same cost whether the user exists or not."""
-    user = find_login(identifier)
+    user = find_login(identifier, phone_country)
     hasher = _hasher()
     try:
         hasher.verify(user.password_hash if user else _dummy_hash(hasher.time_cost, hasher.memory_cost), password)
@@ -115,11 +130,14 @@ def issue_tokens(user: User, session: AuthSession | None = None) -> dict:
     return {"access_token": access, "refresh_token": refresh}
 
 
-def rotate_refresh_token(payload: dict, user: User) -> dict | None:
+def rotate_refresh_token(payload: dict, user: User, *, grace: bool = False) -> dict | None:
     """Exchange a refresh token for a new pair, once.
 
-    A token that was already used means it was stolen or replayed: the whole
-    login (every token of the family) is ended, and None is returned.
+    A token that was already used means it was stolen or replayed: the whole login (every token
+    of the family) is ended, and None is returned. With `grace` (a page renewal, where two tabs
+    send the same cookie at once), a token that such a renewal used less than
+    `REFRESH_GRACE_SECONDS` ago hands out the same successor instead. A staff or admin login also
+    ends `STAFF_SESSION_HOURS` after it began, however often it was renewed.
     """
     now = utcnow()
     marked = db.session.execute(
@@ -128,11 +146,48 @@ def rotate_refresh_token(payload: dict, user: User) -> dict | None:
         .values(used_at=now)
     ).rowcount
     session = db.session.get(AuthSession, uuid.UUID(payload["sid"]))
-    if not marked or session is None or session.revoked_at is not None:
-        if session is not None:
-            session.revoked_at = session.revoked_at or now
+    if session is None or session.revoked_at is not None:
         return None
-    return issue_tokens(user, session)
+    successor = None if marked or not grace else _successor_in_grace(payload["jti"], now)
+    if (not marked and successor is None) or _lifetime_over(user, session, now):
+        session.revoked_at = now
+        return None
+    if successor is not None:
+        access = create_access_token(identity=user, additional_claims=_token_claims(user, session.id))
+        return {"access_token": access, "refresh_token": successor}
+    tokens = issue_tokens(user, session)
+    if grace:
+        _keep_successor(payload["jti"], tokens["refresh_token"], now)
+    return tokens
+
+
+def _lifetime_over(user: User, session: AuthSession, now) -> bool:
+    """Whether a login of an account that reads others' data has lived its `STAFF_SESSION_HOURS`."""
+    if user.role == "worker":
+        return False
+    return now - session.created_at >= timedelta(hours=current_app.config["STAFF_SESSION_HOURS"])
+
+
+def _grace() -> timedelta:
+    return timedelta(seconds=current_app.config["REFRESH_GRACE_SECONDS"])
+
+
+def _keep_successor(jti: str, refresh_token: str, now) -> None:
+    """Keep the refresh token a page renewal handed out, encrypted, for the grace window; sweep
+    what has outlived its own (the table holds only the last moments' renewals)."""
+    db.session.execute(delete(RenewalGrace).where(RenewalGrace.expires_at < now))
+    db.session.add(RenewalGrace(jti=jti, successor=encrypt(refresh_token), expires_at=now + _grace()))
+    db.session.flush()
+
+
+def _successor_in_grace(jti: str, now) -> str | None:
+    """The refresh token a page renewal handed out for `jti`, if that was within the grace window."""
+    stored = db.session.scalar(select(RenewalGrace.successor)
+                               .where(RenewalGrace.jti == jti, RenewalGrace.expires_at >= now))
+    try:
+        return decrypt(stored) if stored else None
+    except InvalidToken:  # encrypted under a key that is gone: no grace, a replay as any other
+        return None
 
 
 def revoke(payload: dict) -> None:
@@ -188,9 +243,11 @@ def deactivate_user(user: User) -> None:
 
 
 def purge_expired_tokens() -> int:
-    """Drop token records that have expired anyway (run from cron through the CLI)."""
+    """Drop token records and reset codes that have expired anyway (run from cron through the CLI)."""
     now = utcnow()
-    n = db.session.query(RevokedToken).filter(RevokedToken.expires_at < now).delete()
+    n = db.session.execute(delete(PasswordResetCode).where(PasswordResetCode.expires_at < now)).rowcount
+    n += db.session.query(RevokedToken).filter(RevokedToken.expires_at < now).delete()
+    n += db.session.execute(delete(RenewalGrace).where(RenewalGrace.expires_at < now)).rowcount
     n += db.session.query(RefreshToken).filter(RefreshToken.expires_at < now).delete()
     return n
 

@@ -1,19 +1,31 @@
-"""The worker's own data page (`/account`): what is stored, a download of all of it, and deletion.
+"""The worker's own data page (`/account`): what is stored, a download of all of it, and deletion;
+and `/reset`, where a worker who forgot her password sets a new one with a one-time code.
 
-The same functions as `GET /api/v1/me/export` and `DELETE /api/v1/me` (app.accounts.data_rights):
-this page only adds the cookie login, the CSRF-checked form and the confirmation box.
+The same functions as `GET /api/v1/me/export`, `DELETE /api/v1/me` (app.accounts.data_rights) and
+the password-reset calls (app.accounts.password_reset): these pages only add the cookie login,
+the CSRF-checked forms and the confirmation box.
 """
+import hmac
+import secrets
 from datetime import datetime, timezone
 from functools import wraps
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request,
+                   session, url_for)
 from flask_babel import format_date
-from flask_jwt_extended import current_user, unset_jwt_cookies, verify_jwt_in_request
+from flask_jwt_extended import (current_user, set_access_cookies, set_refresh_cookies, unset_jwt_cookies,
+                                verify_jwt_in_request)
+from marshmallow import ValidationError
 
 from ..extensions import db
-from ..i18n import _
+from ..i18n import _, translate_message
 from ..security import WORKER
+from . import password_reset
+from .api import wrong_code_message
 from .data_rights import MeExportSchema, delete_user_data, export_user_data
+from .limits import credential_limits
+from .schemas import PasswordResetConfirmSchema, PasswordResetSchema
+from .services import issue_tokens
 
 bp = Blueprint("account_pages", __name__, url_prefix="/account", template_folder="templates")
 
@@ -69,3 +81,80 @@ def delete():
     response = redirect(url_for("pwa.home"), code=303)
     unset_jwt_cookies(response)
     return response
+
+
+# ---------------------------------------------------------------- /reset: a new password with a code
+
+reset_bp = Blueprint("password_reset_pages", __name__, template_folder="templates")
+
+_FORM_TOKEN = "reset_form_token"
+
+
+def _form_token() -> str:
+    """A token in the (SameSite) session cookie that the page's forms carry back: a form posted
+    from another site has no session cookie, so it cannot log a worker into someone else's account."""
+    token = session.get(_FORM_TOKEN)
+    if not token:
+        token = session[_FORM_TOKEN] = secrets.token_urlsafe(32)
+    return token
+
+
+def _form_token_ok() -> bool:
+    kept, sent = session.get(_FORM_TOKEN), request.form.get("form_token", "")
+    return bool(kept) and hmac.compare_digest(kept.encode(), sent.encode())
+
+
+def _reset_page(code=200, **context):
+    context.setdefault("errors", {})
+    context.setdefault("phone", request.values.get("phone", "")[:32])
+    response = make_response(render_template("accounts/reset.html", form_token=_form_token(), **context), code)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@reset_bp.get("/reset")
+def reset():
+    """Forgot the password: ask for a code by SMS, or type the code (from the SMS or from staff)."""
+    return _reset_page()
+
+
+@reset_bp.post("/reset")
+@credential_limits
+def reset_request():
+    """Send a code by SMS to the phone's account (the page says the same whether or not there is one)."""
+    if not _form_token_ok():
+        return _reset_page(400, error=_("The form expired. Please try again."))
+    try:
+        data = PasswordResetSchema().load(_fields("phone", "phone_country"))
+    except ValidationError as exc:
+        return _reset_page(422, errors=translate_message(exc.messages))
+    password_reset.request_code_after_response(data["phone"])
+    return _reset_page(sent=True, phone=data["phone"])
+
+
+@reset_bp.post("/reset/confirm")
+@credential_limits
+def reset_confirm():
+    """Set the new password with the code and log in; every earlier login ends."""
+    if not _form_token_ok():
+        return _reset_page(400, error=_("The form expired. Please try again."))
+    try:
+        data = PasswordResetConfirmSchema().load(_fields("phone", "phone_country", "code", "password"))
+    except ValidationError as exc:
+        return _reset_page(422, errors=translate_message(exc.messages))
+    user = password_reset.reset_password(data["phone"], data["code"], data["password"])
+    if user is None:
+        db.session.commit()  # the wrong try counts against the account's codes
+        return _reset_page(400, errors={"code": [wrong_code_message()]}, phone=data["phone"])
+    tokens = issue_tokens(user)
+    db.session.commit()
+    flash("password_reset", "account")
+    response = redirect(url_for("pwa.home"), code=303)
+    set_access_cookies(response, tokens["access_token"])
+    set_refresh_cookies(response, tokens["refresh_token"])
+    return response
+
+
+def _fields(*names) -> dict:
+    """The named form fields that were filled in (an empty optional field is left out)."""
+    return {n: request.form[n].strip() for n in names if request.form.get(n, "").strip()}

@@ -256,3 +256,25 @@ def message(help_request_id):
         help_services.add_staff_message(current_user, help_request_id, data["body"], data.get("id") or uuid.uuid4())
 
     return _act(help_request_id, action, "message")
+
+
+# ---------------------------------------------------------------- a one-time password code for the worker
+
+@bp.post("/requests/<uuid:help_request_id>/reset-code")
+@staff_only
+def reset_code(help_request_id):
+    """A one-time password code for the request's worker, shown once to the staff member, who reads
+    it to her by phone after checking who she is (audited; app.accounts.password_reset)."""
+    from flask import make_response
+
+    from ..accounts.password_reset import CODE_LIFETIME, issue_staff_code
+    from ..help.models import HelpRequest
+
+    help_request = db.session.get(HelpRequest, help_request_id)
+    worker, code = issue_staff_code(current_user, help_request)
+    db.session.commit()
+    page = render_template("console/reset_code.html", r=help_request, worker=worker, code=code,
+                           minutes=int(CODE_LIFETIME.total_seconds() // 60))
+    response = make_response(page)
+    response.headers["Cache-Control"] = "no-store"  # shown once: never from a cache or the back button
+    return response

@@ -13,9 +13,9 @@ from flask_jwt_extended import (current_user, get_jwt, set_access_cookies, set_r
 from marshmallow import ValidationError
 
 from ..accounts import services as accounts
-from ..accounts.api import auth_limit
+from ..accounts.limits import credential_limits
 from ..accounts.schemas import RegisterSchema
-from ..extensions import db, limiter
+from ..extensions import db
 from ..i18n import _, _l, translate_message
 from .guards import check_form_post, form_token, keep_form_token, same_site_path
 
@@ -57,7 +57,7 @@ def _next(default: str) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(auth_limit, methods=["POST"])
+@credential_limits
 def login():
     error = None
     if request.method == "POST":
@@ -72,7 +72,7 @@ def login():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(auth_limit, methods=["POST"])
+@credential_limits
 def register():
     errors, form = {}, request.form
     if request.method == "POST":
@@ -361,7 +361,7 @@ def service_worker():
 
 
 @bp.post("/session/refresh")
-@limiter.limit(auth_limit)
+@credential_limits
 def refresh_session():
     """New access and refresh cookies from the refresh cookie (the page scripts call it on a 401)."""
     from flask_jwt_extended.exceptions import JWTExtendedException
@@ -371,7 +371,8 @@ def refresh_session():
         verify_jwt_in_request(refresh=True, locations=["cookies"])
     except (JWTExtendedException, PyJWTError):
         return {"code": 401, "message": _("Please log in again.")}, 401
-    tokens = accounts.rotate_refresh_token(get_jwt(), current_user)
+    # Tabs of one browser share the cookie and may call this at once: the grace window.
+    tokens = accounts.rotate_refresh_token(get_jwt(), current_user, grace=True)
     db.session.commit()
     if tokens is None:
         response = current_app.response_class(status=401)

@@ -69,6 +69,12 @@ TABLE = [
     Endpoint("POST", "/api/v1/auth/login", None, lambda w: {"phone": w.worker.phone, "password": "password123"},
              {"phone": "strict", "password": "text"}, also=(401,)),  # 401: the same answer for any unknown pair
     Endpoint("POST", "/api/v1/auth/refresh", "refresh"),
+    Endpoint("POST", "/api/v1/auth/password-reset", None, lambda w: {"phone": "0812 9999 0000"},
+             {"phone": "strict", "phone_country": "strict"}),
+    Endpoint("POST", "/api/v1/auth/password-reset/confirm", None,
+             lambda w: {"phone": "+6281299990000", "code": "123456", "password": "password123"},
+             {"phone": "strict", "phone_country": "strict", "code": "text", "password": "text"},
+             also=(400,)),  # 400: a wrong code
     Endpoint("POST", "/api/v1/auth/logout", "worker"),
     Endpoint("DELETE", "/api/v1/me", "worker", lambda w: {"confirm": True}, {"confirm": "bool"}),
     Endpoint("PUT", "/api/v1/presence", "worker", lambda w: presence_body(), PRESENCE_FIELDS),

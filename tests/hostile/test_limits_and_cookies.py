@@ -66,8 +66,11 @@ def login_with_form(client, user_phone):
 def production_app(db_url, monkeypatch):
     monkeypatch.setenv("JEMBATAN_ENV", "production")
     monkeypatch.delenv("COOKIE_SECURE", raising=False)
+    # Production needs REDIS_URL and SMS_GATEWAY_URL (checked at start); the counts stay in memory here.
     app = create_app(app_config(db_url, ENV_NAME="production",
-                                DATA_KEY="MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="))
+                                DATA_KEY="MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+                                REDIS_URL="redis://127.0.0.1:6379/0", RATELIMIT_STORAGE_URI="memory://",
+                                SMS_GATEWAY_URL="http://127.0.0.1:9/sms"))
     yield app
     from app.extensions import db
 
