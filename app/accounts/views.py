@@ -4,32 +4,22 @@ The same functions as `GET /api/v1/me/export` and `DELETE /api/v1/me` (app.accou
 this page only adds the cookie login, the CSRF-checked form and the confirmation box.
 """
 from datetime import datetime, timezone
-from functools import wraps
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
-from flask_jwt_extended import current_user, unset_jwt_cookies, verify_jwt_in_request
+from flask_jwt_extended import current_user, unset_jwt_cookies
 
+from .. import access
 from ..extensions import db
 from ..i18n import _
-from ..security import WORKER
 from .data_rights import MeExportSchema, delete_user_data, export_user_data
 
 bp = Blueprint("account_pages", __name__, url_prefix="/account", template_folder="templates")
 
 
-def worker_page(fn):
-    """A worker's page: the login cookie (and, on a POST, its CSRF token); anonymous → the login page."""
-
-    @wraps(fn)
-    def wrapper(*args, **kwargs):
-        # Failures go through the JWT loaders: a GET is sent to /login?next=..., a POST gets an error page.
-        verify_jwt_in_request(locations=["cookies"])
-        if current_user.role != WORKER:
-            abort(403)
-        return fn(*args, **kwargs)
-
-    return wrapper
+# A worker's page: the login cookie (and, on a POST, its CSRF token); anonymous → the login page
+# (failures go through the JWT loaders: a GET is sent to /login?next=..., a POST gets an error page).
+worker_page = access.requires(access.OWN_RECORDS, locations=["cookies"])
 
 
 def _render(error=None, code=200):
