@@ -12,7 +12,7 @@ from flask_jwt_extended import (current_user, get_jwt, set_access_cookies, set_r
 
 from marshmallow import ValidationError
 
-from .. import access
+from .. import access, paths
 from ..accounts import services as accounts
 from ..accounts.api import auth_limit
 from ..accounts.schemas import RegisterSchema
@@ -126,7 +126,7 @@ SECTOR_LABELS = {
 }
 CARD_FILE = Path(__file__).with_name("emergency_card.json")
 HOTLINES_FILE = Path(__file__).resolve().parent.parent / "missions" / "seed" / "hotlines.json"
-STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
+STATIC_DIR = paths.STATIC_DIR
 # What the service worker keeps for offline use; its version is a hash of these files.
 SHELL_PAGES = ["/", "/help", "/requests", "/presence", "/emergency", "/channels", "/offline"]
 SHELL_STATIC = ["css/app.css", "js/app.js", "js/store.js", "js/sync.js", "icons/icon-192.png"]
