@@ -1,4 +1,4 @@
-"""Entry point for gunicorn (`gunicorn wsgi:app`) and the flask CLI (`flask --app wsgi ...`)."""
-from app import create_app
+"""Entry point for gunicorn (`gunicorn wsgi:app`) and the flask CLI (`flask --app wsgi ...`) in a checkout.
 
-app = create_app()
+An installed package has the same app as `app.wsgi:app`."""
+from app.wsgi import app  # noqa: F401

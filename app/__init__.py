@@ -3,7 +3,7 @@ import logging
 
 from flask import Flask
 
-from . import config as config_module
+from . import config as config_module, paths
 from .extensions import api, babel, db, jwt, limiter, migrate
 
 # Feature blueprints, in the order their routes appear in the OpenAPI document.
@@ -43,27 +43,30 @@ def _load(path: str):
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides the environment (tests pass a database URL here)."""
-    app = Flask(__name__, static_folder="../static", static_url_path="/static", instance_relative_config=False)
+    app = Flask(__name__, static_folder=str(paths.STATIC_DIR), static_url_path="/static",
+                instance_path=str(paths.INSTANCE_DIR), instance_relative_config=False)
     settings = config_module.from_environment()
     settings.update(config or {})
     app.config.update(settings)
     config_module.check_production_secrets(app.config)
-    config_module.INSTANCE_DIR.mkdir(exist_ok=True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith(f"sqlite:///{paths.INSTANCE_DIR}"):
+        paths.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
+    _compile_catalogs_of_checkout()
 
     for module in MODEL_MODULES:
         _load(module + ":__name__")
     db.init_app(app)
     app.teardown_request(_end_unit_of_work)
     _configure_sqlite(app)
-    migrate.init_app(app, db, directory=str(config_module.INSTANCE_DIR.parent / "migrations"))
+    migrate.init_app(app, db, directory=str(paths.MIGRATIONS_DIR))
     jwt.init_app(app)
     limiter.init_app(app)
 
     from .i18n import remember_language, select_locale, text_direction
 
     babel.init_app(app, locale_selector=select_locale,
-                   default_translation_directories=str(config_module.INSTANCE_DIR.parent / "translations"))
+                   default_translation_directories=str(paths.TRANSLATIONS_DIR))
     app.after_request(remember_language)
     from flask_babel import get_locale
 
@@ -91,6 +94,20 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _compile_catalogs_of_checkout() -> None:
+    """A checkout serves from its own `translations/`, where the compiled catalogs are not committed:
+    compile those missing or older than their .po (a wheel carries them compiled: see setup.py).
+    Without them every page would be in English, so a checkout that cannot be written is a warning."""
+    if paths.INSTALLED:
+        return
+    from .translations import compile_catalogs
+
+    try:
+        compile_catalogs()
+    except OSError as error:
+        logging.getLogger(__name__).warning("cannot compile the message catalogs (%s): pages will be in English", error)
 
 
 def _end_unit_of_work(_exc=None) -> None:

@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from . import access
 from .extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +53,7 @@ users = AppGroup("users", help="Staff and admin accounts.")
 
 
 @users.command("create")
-@click.option("--role", type=click.Choice(["staff", "admin"]), required=True)
+@click.option("--role", type=click.Choice(access.cli_roles()), required=True)
 @click.option("--mission", "mission_code", help="Mission code, required for staff (e.g. KJRI-KOTAKINABALU).")
 @click.option("--email", required=True)
 @click.option("--name", "full_name", default=None, help="Full name (defaults to the email).")
@@ -64,9 +65,9 @@ def create_user_command(role, mission_code, email, full_name, password, language
     from .missions.services import get_by_code
 
     mission = None
-    if role == "staff":
+    if access.needs_mission(role):
         if not mission_code:
-            raise click.UsageError("staff accounts need --mission CODE")
+            raise click.UsageError(f"{role} accounts need --mission CODE")
         mission = get_by_code(mission_code)
         if mission is None:
             raise click.UsageError(f"unknown mission {mission_code}")

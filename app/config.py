@@ -5,9 +5,8 @@ machine; `create_app` refuses to start in production with any of them.
 """
 import os
 from datetime import timedelta
-from pathlib import Path
 
-INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+from .paths import INSTANCE_DIR
 
 DEV_SECRET = "dev-only-secret-change-me-before-production"
 # 32 zero bytes, urlsafe-base64: a development key that must never reach production.

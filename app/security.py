@@ -1,60 +1,17 @@
-"""Roles, JWT loaders and the access decorators: the one place access is decided."""
+"""JWT loaders and the answers to a missing, expired or revoked login.
+
+Who may do what is decided in one place, app.access (roles, capabilities, the `requires` decorator).
+"""
 import uuid
-from functools import wraps
 
 from flask import has_request_context, request
-from flask_jwt_extended import current_user, verify_jwt_in_request
-from flask_smorest import abort
 
 from .errors import error_response
 from .extensions import db, jwt
-from .i18n import _, _l
-
-WORKER, STAFF, ADMIN = "worker", "staff", "admin"
-ROLES = (WORKER, STAFF, ADMIN)
+from .i18n import _l
 
 # Documented on every protected operation of the OpenAPI document.
 BEARER = [{"bearerAuth": []}]
-
-
-def roles_required(*roles: str, optional: bool = False):
-    """Require a valid access token whose user has one of `roles`.
-
-    Anonymous → 401; a known user with another role → 403.
-    """
-
-    def decorator(fn):
-        @wraps(fn)
-        def wrapper(*args, **kwargs):
-            verify_jwt_in_request(optional=optional)
-            user = current_user if not optional or _has_identity() else None
-            if user is not None and roles and user.role not in roles:
-                abort(403, message=_("You are not allowed to do this."))
-            return fn(*args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def _has_identity() -> bool:
-    from flask_jwt_extended import get_jwt_identity
-
-    return get_jwt_identity() is not None
-
-
-def mission_scope(user) -> uuid.UUID | None:
-    """The mission a staff member is limited to; None means every mission (admin)."""
-    if user.role == ADMIN:
-        return None
-    return user.mission_id
-
-
-def can_act_for_mission(user, mission_id) -> bool:
-    """Admins act everywhere; staff only for their own mission; workers never."""
-    if user.role == ADMIN:
-        return True
-    return user.role == STAFF and user.mission_id is not None and user.mission_id == mission_id
 
 
 def auth_error(message, code=401):

@@ -1,4 +1,5 @@
 """Catalog housekeeping with Babel's API: compile, and find untranslated strings."""
+import os
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -17,16 +18,25 @@ def catalog_path(lang: str, ext: str = "po") -> Path:
     return TRANSLATIONS / lang / "LC_MESSAGES" / f"messages.{ext}"
 
 
+def compile_catalog(po: Path, mo: Path, lang: str) -> None:
+    """Compile one catalog (fuzzy entries left out). The file is replaced whole, so a server
+    starting at the same moment never reads half of it. The wheel's build step (setup.py) uses
+    this function too: this module needs Babel and nothing else of the app."""
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    partial = mo.with_name(f".{mo.name}.{os.getpid()}.tmp")
+    with partial.open("wb") as handle:
+        write_mo(handle, catalog, use_fuzzy=False)
+    os.replace(partial, mo)
+
+
 def compile_catalogs() -> None:
     """Write a .mo next to every .po whose .mo is missing or older."""
     for lang in LANGUAGES:
         po, mo = catalog_path(lang), catalog_path(lang, "mo")
         if not po.exists() or (mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime):
             continue
-        with po.open("rb") as handle:
-            catalog = read_po(handle, locale=lang)
-        with mo.open("wb") as handle:
-            write_mo(handle, catalog, use_fuzzy=False)
+        compile_catalog(po, mo, lang)
 
 
 def marked_strings() -> set[str]:

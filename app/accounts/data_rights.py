@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import delete, select
 
+from ..access import OWN_RECORDS, requires
 from ..extensions import db
 from ..help.models import HelpRequest
 from ..help.schemas import HelpRequestSchema
@@ -19,7 +20,7 @@ from ..i18n import _l
 from ..presence.models import PresenceReport
 from ..presence.schemas import OwnPresenceSchema
 from ..schemas import StrictSchema, UTCDateTime, now_utc
-from ..security import BEARER, WORKER, roles_required
+from ..security import BEARER
 from .models import AuthSession, User
 from .schemas import UserSchema
 
@@ -94,7 +95,7 @@ def delete_user_data(user: User) -> None:
 
 @blp.route("/me/export")
 class MeExport(MethodView):
-    decorators = [roles_required(WORKER)]
+    decorators = [requires(OWN_RECORDS)]
 
     @blp.response(200, MeExportSchema)
     @blp.doc(security=BEARER)
@@ -105,7 +106,7 @@ class MeExport(MethodView):
 
 @blp.route("/me")
 class MeDelete(MethodView):
-    decorators = [roles_required(WORKER)]
+    decorators = [requires(OWN_RECORDS)]
 
     @blp.arguments(DeleteMeSchema)
     @blp.response(204)

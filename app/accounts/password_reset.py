@@ -23,7 +23,7 @@ from sqlalchemy import delete, select
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import _
-from ..security import can_act_for_mission
+from .. import access
 from ..types import utcnow
 from .models import PasswordResetCode, User
 from .services import end_sessions, hash_password
@@ -102,7 +102,7 @@ def issue_staff_code(staff: User, help_request) -> tuple[User, str]:
     her by phone after checking who she is: (the worker, the code). Audited; shown only once."""
     from ..audit.services import record_read
 
-    if help_request is None or not can_act_for_mission(staff, help_request.mission_id):
+    if help_request is None or not access.may_act_for_mission(staff, access.QUEUE, help_request.mission_id):
         raise DomainError(404, _("Not found."))
     worker = db.session.get(User, help_request.user_id) if help_request.user_id else None
     if worker is None or worker.role != "worker" or not worker.is_active or not worker.phone:

@@ -8,18 +8,16 @@ the CSRF-checked forms and the confirmation box.
 import hmac
 import secrets
 from datetime import datetime, timezone
-from functools import wraps
 
-from flask import (Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request,
-                   session, url_for)
+from flask import (Blueprint, Response, current_app, flash, make_response, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import format_date
-from flask_jwt_extended import (current_user, set_access_cookies, set_refresh_cookies, unset_jwt_cookies,
-                                verify_jwt_in_request)
+from flask_jwt_extended import current_user, set_access_cookies, set_refresh_cookies, unset_jwt_cookies
 from marshmallow import ValidationError
 
+from .. import access
 from ..extensions import db
 from ..i18n import _, translate_message
-from ..security import WORKER
 from . import password_reset
 from .api import wrong_code_message
 from .data_rights import MeExportSchema, delete_user_data, export_user_data
@@ -30,18 +28,9 @@ from .services import issue_tokens
 bp = Blueprint("account_pages", __name__, url_prefix="/account", template_folder="templates")
 
 
-def worker_page(fn):
-    """A worker's page: the login cookie (and, on a POST, its CSRF token); anonymous → the login page."""
-
-    @wraps(fn)
-    def wrapper(*args, **kwargs):
-        # Failures go through the JWT loaders: a GET is sent to /login?next=..., a POST gets an error page.
-        verify_jwt_in_request(locations=["cookies"])
-        if current_user.role != WORKER:
-            abort(403)
-        return fn(*args, **kwargs)
-
-    return wrapper
+# A worker's page: the login cookie (and, on a POST, its CSRF token); anonymous → the login page
+# (failures go through the JWT loaders: a GET is sent to /login?next=..., a POST gets an error page).
+worker_page = access.requires(access.OWN_RECORDS, locations=["cookies"])
 
 
 def _render(error=None, code=200):

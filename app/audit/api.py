@@ -2,7 +2,8 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..security import ADMIN, BEARER, roles_required
+from ..access import AUDIT, requires
+from ..security import BEARER
 from . import services
 from .schemas import AuditArgs, AuditPage
 
@@ -11,7 +12,7 @@ blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="Audi
 
 @blp.route("")
 class Audit(MethodView):
-    decorators = [roles_required(ADMIN)]
+    decorators = [requires(AUDIT)]
 
     @blp.arguments(AuditArgs, location="query")
     @blp.response(200, AuditPage)

@@ -4,11 +4,12 @@ from flask_jwt_extended import current_user
 from flask_smorest import Blueprint, abort
 from sqlalchemy.exc import IntegrityError
 
+from ..access import JOB_ORDERS, requires
 from ..extensions import db
 from ..i18n import _
 from ..pagination import keyset_page
 from ..schemas import page_schema
-from ..security import ADMIN, BEARER, STAFF, roles_required
+from ..security import BEARER
 from . import services
 from .models import Agency, Scheme
 from .schemas import (AgencyListArgs, AgencySchema, JobOrderCreateSchema, JobOrderSchema, SchemeListArgs,
@@ -68,7 +69,7 @@ class AgencyByLicence(MethodView):
 
 @blp.route("/job-orders")
 class JobOrders(MethodView):
-    @roles_required(STAFF, ADMIN)
+    @requires(JOB_ORDERS)
     @blp.arguments(JobOrderCreateSchema)
     @blp.response(201, JobOrderSchema)
     @blp.alt_response(401, description="Not logged in")

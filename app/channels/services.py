@@ -8,12 +8,12 @@ from typing import Iterable
 
 from sqlalchemy import or_, select
 
+from .. import access
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import _, _l
 from ..missions import routing
 from ..schemas import now_utc
-from ..security import can_act_for_mission
 from .models import AGENCY_STATUSES, SCHEME_TEXT_FIELDS, Agency, JobOrder, Scheme
 
 SEED_DIR = Path(__file__).parent / "seed"
@@ -278,7 +278,8 @@ def create_job_order(user, data: dict) -> JobOrder:
     Staff act only for their own mission's jurisdiction; admins everywhere.
     """
     mission = routing.route(data["country"], data.get("region"))
-    if not can_act_for_mission(user, mission.id if mission else None):
+    access.require(user, access.JOB_ORDERS)
+    if not access.may_act_for_mission(user, access.JOB_ORDERS, mission.id if mission else None):
         raise DomainError(403, _("Only staff of the mission that covers this country and region can record "
                                  "its job orders."))
     if get_job_order(data["number"]) is not None:
@@ -331,8 +332,10 @@ def kp2mi_hotlines(lang: str) -> list[dict]:
 
 
 def job_orders_for(user, limit: int = 100) -> list[JobOrder]:
-    """The job orders a staff member's mission recorded (every mission's for an admin), newest first."""
+    """The job orders a staff member's mission recorded (every mission's for an admin), newest first;
+    403 for anyone else (app.access)."""
+    scope = access.mission_scope(user, access.JOB_ORDERS)
     stmt = select(JobOrder).order_by(JobOrder.verified_at.desc(), JobOrder.number).limit(limit)
-    if user.role != "admin":
-        stmt = stmt.where(JobOrder.mission_id == user.mission_id)
+    if scope is not None:
+        stmt = stmt.where(JobOrder.mission_id == scope)
     return list(db.session.scalars(stmt))

@@ -5,10 +5,10 @@ from flask_jwt_extended import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from ..access import JOB_ORDERS, requires
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import _, _l, translate_message
-from ..security import ADMIN, STAFF, roles_required
 from . import services
 from .models import JOB_ORDER_STATUSES, SCHEME_KINDS, SECTORS, Scheme
 from .schemas import JobOrderCreateSchema
@@ -109,7 +109,7 @@ def verify():
 # --- console: job orders of the staff member's mission ---------------------------------------------
 
 @bp.route("/console/job-orders", methods=["GET", "POST"])
-@roles_required(STAFF, ADMIN)
+@requires(JOB_ORDERS)
 def console_job_orders():
     """List the mission's job orders and record a new one (a plain form; the rules are the API's)."""
     errors, message, form, code = {}, None, {}, 200

@@ -11,13 +11,13 @@ from flask_babel import format_decimal, get_locale
 from flask_jwt_extended import current_user
 from sqlalchemy import select
 
+from .. import access
 from ..extensions import db
 from ..help.models import CATEGORIES, STATUSES
 from ..integration.stats import compute_stats, stats_scope
 from ..missions.models import Mission
-from ..security import ADMIN
 from ..spreadsheets import writer as csv_writer
-from .views import CATEGORY_LABELS, DONE_MESSAGES, STATUS_LABELS, staff_only
+from .views import CATEGORY_LABELS, DONE_MESSAGES, STATUS_LABELS
 
 bp = Blueprint("console_stats", __name__, url_prefix="/console", template_folder="templates")
 
@@ -27,12 +27,10 @@ CSV_COLUMNS = ["section", "key", "label", "measure", "value"]
 
 def _scope():
     """(mission_id or None, the Mission shown or None), decided as `GET /api/v1/stats` decides it."""
-    scope = stats_scope(current_user)
-    if current_user.role == ADMIN:
-        code = request.args.get("mission", "")
-        mission = db.session.scalar(select(Mission).where(Mission.code == code)) if code else None
-        return (mission.id, mission) if mission else (None, None)
-    return scope, db.session.get(Mission, scope)
+    code = request.args.get("mission", "")
+    asked = db.session.scalar(select(Mission).where(Mission.code == code)) if code else None
+    scope = stats_scope(current_user, asked.id if asked else None)
+    return scope, (db.session.get(Mission, scope) if scope else None)
 
 
 def country_name(code: str) -> str:
@@ -78,16 +76,16 @@ def _helpers():
 
 
 @bp.get("/stats")
-@staff_only
+@access.requires(access.STATS)
 def stats_page():
     """Workers placed and present per country and mission, and help-request figures, as charts and tables."""
     figures, mission, missions = _load()
     return render_template("console/stats.html", figures=figures, mission=mission,
-                           missions=list(missions.values()) if current_user.role == ADMIN else [])
+                           missions=list(missions.values()) if access.sees_every_mission(current_user) else [])
 
 
 @bp.get("/stats.csv")
-@staff_only
+@access.requires(access.STATS)
 def stats_csv():
     """The same figures as a CSV file, one figure a row."""
     figures, mission, _missions = _load()

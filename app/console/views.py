@@ -11,6 +11,7 @@ from flask_jwt_extended import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from .. import access
 from ..accounts.models import User
 from ..errors import DomainError
 from ..extensions import db
@@ -23,7 +24,6 @@ from ..i18n import _, _l, translate_message
 from ..missions.models import Mission
 from ..presence.models import SECTORS
 from ..presence.services import shared_numbers_of
-from ..security import ADMIN, STAFF, can_act_for_mission, roles_required
 from ..types import utcnow
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
@@ -61,7 +61,7 @@ DONE_MESSAGES = {
     "note": _l("The note has been saved."), "message": _l("The message has been sent to the worker."),
 }
 
-staff_only = roles_required(STAFF, ADMIN)
+staff_only = access.requires(access.QUEUE)
 
 
 @bp.app_template_filter("waited")
@@ -122,7 +122,7 @@ def queue():
     # A page answers a stray filter value by ignoring it, not with an error.
     status = status if status in STATUSES else ""
     category = category if category in CATEGORIES else ""
-    missions = _missions() if current_user.role == ADMIN else []
+    missions = _missions() if access.sees_every_mission(current_user) else []
     mission = next((m for m in missions if m.code == mission_code), None)
     mission_id = mission.id if mission else None
     page = help_services.queue(current_user, status=status or None, category=category or None, assignee_me=mine,
@@ -233,7 +233,9 @@ def transfer(help_request_id):
 
     def back(help_request):
         # Staff of the old mission can no longer open the request: back to their queue.
-        return None if can_act_for_mission(current_user, help_request.mission_id) else url_for("console.queue")
+        if access.may_act_for_mission(current_user, access.QUEUE, help_request.mission_id):
+            return None
+        return url_for("console.queue")
 
     return _act(help_request_id, action, "transferred", back)
 

@@ -3,9 +3,10 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 
+from ..access import OWN_RECORDS, QUEUE, requires
 from ..extensions import db
 from ..schemas import PageArgs
-from ..security import ADMIN, BEARER, STAFF, WORKER, roles_required
+from ..security import BEARER
 from . import services
 from .schemas import (HelpRequestInSchema, HelpRequestPage, HelpRequestSchema, MessageInSchema, MessageSchema,
                       NoteInSchema, NoteSchema, QueueArgs, QueueDetailSchema, QueueItemSchema, QueuePage,
@@ -18,7 +19,7 @@ queue_blp = Blueprint("queue", __name__, url_prefix="/api/v1/queue", description
 
 @blp.route("")
 class HelpRequests(MethodView):
-    decorators = [roles_required(WORKER)]
+    decorators = [requires(OWN_RECORDS)]
 
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, HelpRequestPage)
@@ -41,7 +42,7 @@ class HelpRequests(MethodView):
 
 @blp.route("/<uuid:help_request_id>")
 class HelpRequestItem(MethodView):
-    decorators = [roles_required(WORKER)]
+    decorators = [requires(OWN_RECORDS)]
 
     @blp.response(200, HelpRequestSchema)
     @blp.alt_response(404, description="Not the worker's request")
@@ -53,7 +54,7 @@ class HelpRequestItem(MethodView):
 
 @blp.route("/<uuid:help_request_id>/messages")
 class HelpRequestMessages(MethodView):
-    decorators = [roles_required(WORKER)]
+    decorators = [requires(OWN_RECORDS)]
 
     @blp.arguments(MessageInSchema)
     @blp.response(201, MessageSchema)
@@ -69,7 +70,7 @@ class HelpRequestMessages(MethodView):
 
 @blp.route("/<uuid:help_request_id>/withdraw")
 class HelpRequestWithdraw(MethodView):
-    decorators = [roles_required(WORKER)]
+    decorators = [requires(OWN_RECORDS)]
 
     @blp.response(200, HelpRequestSchema)
     @blp.alt_response(409, description="Already closed")
@@ -83,7 +84,7 @@ class HelpRequestWithdraw(MethodView):
 
 @queue_blp.route("")
 class Queue(MethodView):
-    decorators = [roles_required(STAFF, ADMIN)]
+    decorators = [requires(QUEUE)]
 
     @queue_blp.arguments(QueueArgs, location="query")
     @queue_blp.response(200, QueuePage)
@@ -96,7 +97,7 @@ class Queue(MethodView):
 
 @queue_blp.route("/<uuid:help_request_id>")
 class QueueItem(MethodView):
-    decorators = [roles_required(STAFF, ADMIN)]
+    decorators = [requires(QUEUE)]
 
     @queue_blp.response(200, QueueDetailSchema)
     @queue_blp.alt_response(404, description="Not a request of the caller's mission")
@@ -120,7 +121,7 @@ class QueueItem(MethodView):
 
 @queue_blp.route("/<uuid:help_request_id>/claim")
 class QueueClaim(MethodView):
-    decorators = [roles_required(STAFF, ADMIN)]
+    decorators = [requires(QUEUE)]
 
     @queue_blp.response(200, QueueItemSchema)
     @queue_blp.alt_response(409, description="Someone else claimed it first")
@@ -134,7 +135,7 @@ class QueueClaim(MethodView):
 
 @queue_blp.route("/<uuid:help_request_id>/notes")
 class QueueNotes(MethodView):
-    decorators = [roles_required(STAFF, ADMIN)]
+    decorators = [requires(QUEUE)]
 
     @queue_blp.arguments(NoteInSchema)
     @queue_blp.response(201, NoteSchema)
@@ -148,7 +149,7 @@ class QueueNotes(MethodView):
 
 @queue_blp.route("/<uuid:help_request_id>/messages")
 class QueueMessages(MethodView):
-    decorators = [roles_required(STAFF, ADMIN)]
+    decorators = [requires(QUEUE)]
 
     @queue_blp.arguments(StaffMessageInSchema)
     @queue_blp.response(201, StaffMessageSchema)

@@ -10,7 +10,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import _
 from ..pagination import keyset_page
-from ..security import ADMIN, STAFF, can_act_for_mission, mission_scope
+from .. import access
 from ..storage import insert_new_rows
 from ..sync.feed import record_change
 from ..types import clamp_device_time, utcnow
@@ -221,23 +221,18 @@ def anonymise_for_user(user_id) -> int:
 # ---------------------------------------------------------------- staff side
 
 def _scope(user, mission_id=None):
-    """The mission id a reader sees (None: all). Staff always see their own mission, and staff
-    without one see nothing; an admin sees all, or the one mission asked for."""
-    if user.role not in (STAFF, ADMIN):
-        raise DomainError(403, _("You are not allowed to do this."))
-    scope = mission_scope(user)
-    if user.role == STAFF and scope is None:
-        raise DomainError(403, _("Your account is not attached to a mission."))
-    return mission_id if user.role == ADMIN and mission_id is not None else scope
+    """The mission id a reader of the queue sees (None: all), as app.access decides it."""
+    return access.mission_scope(user, access.QUEUE, mission_id)
 
 
 def _staff_get(user, help_request_id, *, for_update: bool = False) -> HelpRequest:
-    _scope(user)
+    """A request the caller may act on; another mission's is 404 (its existence must not leak)."""
+    access.require(user, access.QUEUE)
     stmt = select(HelpRequest).where(HelpRequest.id == help_request_id)
     if for_update:
         stmt = stmt.with_for_update(of=HelpRequest)
     help_request = db.session.scalar(stmt.execution_options(populate_existing=True))
-    if help_request is None or not can_act_for_mission(user, help_request.mission_id):
+    if help_request is None or not access.may_act_for_mission(user, access.QUEUE, help_request.mission_id):
         raise _not_found()
     return help_request
 
@@ -337,8 +332,7 @@ def _check_assignee(help_request, assignee_id):
     if assignee_id is None:
         return None
     assignee = db.session.get(User, assignee_id)
-    if assignee is None or not assignee.is_active or assignee.role not in (STAFF, ADMIN) or (
-            assignee.role == STAFF and assignee.mission_id != help_request.mission_id):
+    if assignee is None or not access.may_act_for_mission(assignee, access.QUEUE, help_request.mission_id):
         raise DomainError(422, _("Some fields are not valid."),
                           {"assignee_id": [_("Choose a staff member of the request's mission.")]})
     return assignee.id

@@ -6,10 +6,11 @@ from flask_jwt_extended import current_user
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
+from ..access import MATCHING, STATS, requires
 from ..extensions import db
 from ..i18n import _
 from ..pagination import keyset_page
-from ..security import ADMIN, BEARER, STAFF, roles_required
+from ..security import BEARER
 from . import matching
 from .models import MatchProposal
 from .schemas import ProposalArgs, ProposalPageSchema, ProposalSchema, StatsSchema
@@ -22,7 +23,7 @@ stats_blp = Blueprint("stats", __name__, url_prefix="/api/v1", description="Stat
 
 @stats_blp.route("/stats")
 class Stats(MethodView):
-    decorators = [roles_required(STAFF, ADMIN)]
+    decorators = [requires(STATS)]
 
     @stats_blp.response(200, StatsSchema)
     @stats_blp.doc(security=BEARER)
@@ -33,7 +34,7 @@ class Stats(MethodView):
 
 @blp.route("/proposals")
 class Proposals(MethodView):
-    decorators = [roles_required(ADMIN)]
+    decorators = [requires(MATCHING)]
 
     @blp.arguments(ProposalArgs, location="query")
     @blp.response(200, ProposalPageSchema)
@@ -57,7 +58,7 @@ def _decide(proposal_id: uuid.UUID, confirm: bool):
 
 @blp.route("/proposals/<uuid:proposal_id>/confirm")
 class ConfirmProposal(MethodView):
-    decorators = [roles_required(ADMIN)]
+    decorators = [requires(MATCHING)]
 
     @blp.response(200, ProposalSchema)
     @blp.alt_response(409, description="Already decided")
@@ -69,7 +70,7 @@ class ConfirmProposal(MethodView):
 
 @blp.route("/proposals/<uuid:proposal_id>/reject")
 class RejectProposal(MethodView):
-    decorators = [roles_required(ADMIN)]
+    decorators = [requires(MATCHING)]
 
     @blp.response(200, ProposalSchema)
     @blp.alt_response(409, description="Already decided")

@@ -31,19 +31,14 @@ def _table(placed: dict, present: dict, name: str) -> list[dict]:
              "both": len(placed.get(key, set()) & present.get(key, set()))} for key in keys]
 
 
-def stats_scope(user):
-    """The mission whose figures `user` may see: their own for staff, None (all) for admins.
+def stats_scope(user, mission_id=None):
+    """The mission whose figures `user` may see (None: all), as app.access decides it.
 
-    Staff not attached to a mission see nothing (403) rather than everything.
+    `mission_id` narrows the view of those who see every mission; others always see their own.
     """
-    from ..errors import DomainError
-    from ..i18n import _
-    from ..security import STAFF, mission_scope
+    from .. import access
 
-    scope = mission_scope(user)
-    if user.role == STAFF and scope is None:
-        raise DomainError(403, _("You are not allowed to do this."))
-    return scope
+    return access.mission_scope(user, access.STATS, mission_id)
 
 
 def compute_stats(mission_id=None) -> dict:

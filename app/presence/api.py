@@ -3,9 +3,10 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user
 from flask_smorest import Blueprint, abort
 
+from ..access import OWN_RECORDS, requires
 from ..extensions import db
 from ..i18n import _
-from ..security import BEARER, WORKER, roles_required
+from ..security import BEARER
 from . import services
 from .schemas import PresenceInSchema, PresenceSchema
 
@@ -14,7 +15,7 @@ blp = Blueprint("presence", __name__, url_prefix="/api/v1/presence", description
 
 @blp.route("")
 class Presence(MethodView):
-    decorators = [roles_required(WORKER)]
+    decorators = [requires(OWN_RECORDS)]
 
     @blp.response(200, PresenceSchema)
     @blp.alt_response(404, description="No report yet")

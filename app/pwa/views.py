@@ -12,6 +12,7 @@ from flask_jwt_extended import (current_user, get_jwt, set_access_cookies, set_r
 
 from marshmallow import ValidationError
 
+from .. import access, paths
 from ..accounts import services as accounts
 from ..accounts.limits import credential_limits
 from ..accounts.schemas import RegisterSchema
@@ -35,7 +36,7 @@ def page_user():
 @bp.app_context_processor
 def _page_globals():
     return {"page_user": page_user, "csrf_token": lambda: request.cookies.get("csrf_access_token", ""),
-            "form_token": form_token}
+            "form_token": form_token, "may": access.can}
 
 
 @bp.get("/")
@@ -65,7 +66,7 @@ def login():
         identifier = (request.form.get("phone") or request.form.get("email") or "").strip()
         user = accounts.authenticate(identifier, request.form.get("password", ""))
         if user is not None:
-            default = "/console" if user.role in ("staff", "admin") else url_for("pwa.home")
+            default = "/console" if access.can(user, access.QUEUE) else url_for("pwa.home")
             return _login_response(user, _next(default))
         error = _("Wrong phone number, email or password.")
     return render_template("pwa/login.html", error=error, next_path=_next("")), 401 if error else 200
@@ -128,7 +129,7 @@ SECTOR_LABELS = {
 }
 CARD_FILE = Path(__file__).with_name("emergency_card.json")
 HOTLINES_FILE = Path(__file__).resolve().parent.parent / "missions" / "seed" / "hotlines.json"
-STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
+STATIC_DIR = paths.STATIC_DIR
 # What the service worker keeps for offline use; its version is a hash of these files.
 SHELL_PAGES = ["/", "/help", "/requests", "/presence", "/emergency", "/channels", "/offline"]
 SHELL_STATIC = ["css/app.css", "js/app.js", "js/store.js", "js/sync.js", "icons/icon-192.png"]
@@ -200,11 +201,13 @@ def _form_data(form, fields) -> dict:
 
 
 def _require_login():
-    """A plain form POST needs a login (and its CSRF token); otherwise to the login page."""
+    """A plain form POST needs a worker's login (and its CSRF token); anonymous → the login page,
+    another role → 403 (app.access)."""
     try:
         verify_jwt_in_request(locations=["cookies"])
     except Exception:
         return redirect("/login?next=" + request.path)
+    access.require(current_user, access.OWN_RECORDS)
     return None
 
 

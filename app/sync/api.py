@@ -4,9 +4,10 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt_identity
 from flask_smorest import Blueprint, abort
 
+from ..access import OWN_RECORDS, requires
 from ..extensions import limiter
 from ..i18n import _
-from ..security import BEARER, WORKER, roles_required
+from ..security import BEARER
 from ..storage import committed
 from . import services
 from .schemas import SyncRequestSchema, SyncResponseSchema
@@ -19,14 +20,14 @@ def sync_limit() -> str:
 
 
 def _worker_key() -> str:
-    # Runs after roles_required, so the identity is known: the limit follows the worker, not the IP.
+    # Runs after requires, so the identity is known: the limit follows the worker, not the IP.
     return f"sync:{get_jwt_identity()}"
 
 
 @blp.route("/sync")
 class Sync(MethodView):
     # The last decorator runs first: authenticate, then count the call against the worker.
-    decorators = [limiter.limit(sync_limit, key_func=_worker_key), roles_required(WORKER)]
+    decorators = [limiter.limit(sync_limit, key_func=_worker_key), requires(OWN_RECORDS)]
 
     @blp.arguments(SyncRequestSchema)
     @blp.response(200, SyncResponseSchema)
