@@ -1,7 +1,7 @@
 """Indonesian missions abroad and the places each one serves."""
 import uuid
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -20,8 +20,12 @@ class Mission(IdMixin, TimestampMixin, db.Model):
     country: Mapped[str] = mapped_column(String(2), index=True)
     city: Mapped[str] = mapped_column(String(100))
     address: Mapped[str | None] = mapped_column(String(300))
+    # One dialable E.164 number each (the first of its kind in `phones`), or None.
     phone: Mapped[str | None] = mapped_column(String(100))
     hotline: Mapped[str | None] = mapped_column(String(100))
+    # Every number of the mission: [{number (E.164), kind (PHONE_KINDS), label}], hotlines first.
+    phones: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    timezone: Mapped[str | None] = mapped_column(String(64))  # IANA, e.g. Asia/Kuching
     email: Mapped[str | None] = mapped_column(String(200))
     sources: Mapped[list] = mapped_column(JSON, default=list)
 
@@ -30,6 +34,24 @@ class Mission(IdMixin, TimestampMixin, db.Model):
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_id
+
+    @property
+    def short_name(self) -> str:
+        """`KJRI Kota Kinabalu`: the office's Indonesian abbreviation and its city, as workers say it."""
+        return f"{self.code.split('-', 1)[0]} {self.city}"
+
+    @property
+    def emergency_phones(self) -> list[dict]:
+        """The numbers to call in an emergency: the hotlines (and WhatsApp) where the mission has
+        them, else its ordinary phones, so that there is always something to call."""
+        phones = self.phones or []
+        urgent = [p for p in phones if p["kind"] in ("hotline", "whatsapp")]
+        return urgent or [p for p in phones if p["kind"] == "phone"]
+
+    @property
+    def card_number(self) -> str | None:
+        """The one number printed on the emergency card: the hotline, else the phone."""
+        return self.hotline or self.phone
 
 
 class Jurisdiction(IdMixin, TimestampMixin, db.Model):

@@ -2,6 +2,7 @@ from flask_babel import get_locale
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..i18n import _
+from .phones import PHONE_KINDS
 
 
 def _lang() -> str:
@@ -14,6 +15,12 @@ class JurisdictionSchema(Schema):
     cities = fields.List(fields.String())
 
 
+class PhoneSchema(Schema):
+    number = fields.String(metadata={"description": "One dialable number in E.164, e.g. +6088219110"})
+    kind = fields.String(metadata={"enum": list(PHONE_KINDS)})
+    label = fields.String(allow_none=True)
+
+
 class MissionSchema(Schema):
     code = fields.String()
     name = fields.Method("_name")
@@ -21,8 +28,10 @@ class MissionSchema(Schema):
     country = fields.String()
     city = fields.String()
     address = fields.String(allow_none=True)
-    phone = fields.String(allow_none=True)
-    hotline = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True, metadata={"description": "One number in E.164, or null"})
+    hotline = fields.String(allow_none=True, metadata={"description": "One number in E.164, or null"})
+    phones = fields.List(fields.Nested(PhoneSchema))
+    timezone = fields.String(allow_none=True, metadata={"description": "IANA time zone, e.g. Asia/Kuching"})
     email = fields.String(allow_none=True)
     jurisdiction = fields.List(fields.Nested(JurisdictionSchema), attribute="jurisdictions")
     sources = fields.List(fields.String())

@@ -7,7 +7,9 @@ from sqlalchemy import select
 
 from ..extensions import db
 from .models import Jurisdiction, Mission
+from .phones import first_of, parse_phone_text
 from .routing import city_key, forget_table, route  # noqa: F401  (re-exported: features route through services)
+from .timezones import mission_timezone
 
 SEED_DIR = Path(__file__).parent / "seed"
 
@@ -44,11 +46,13 @@ def seed_missions(path: Path = SEED_DIR / "missions.csv") -> dict:
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     with open(path, newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
+            phones = mission_phones(row)
             values = {
                 "name_id": row["name_id"], "name_en": row["name_en"], "kind": row["kind"],
                 "country": row["country"], "city": row["city"], "address": row["address"] or None,
-                "phone": row["phone"] or None, "hotline": row["hotline"] or None, "email": row["email"] or None,
-                "sources": row["sources"].split(),
+                "phone": first_of(phones, "phone"), "hotline": first_of(phones, "hotline"), "phones": phones,
+                "timezone": mission_timezone(row["country"], row["city"]),
+                "email": row["email"] or None, "sources": row["sources"].split(),
             }
             places = parse_jurisdiction(row["jurisdiction"])
             mission = existing.get(row["code"])
@@ -71,6 +75,12 @@ def seed_missions(path: Path = SEED_DIR / "missions.csv") -> dict:
     db.session.flush()
     forget_table()
     return counts
+
+
+def mission_phones(row: dict) -> list[dict]:
+    """The numbers of a seed row, hotlines first: the free-text fields read one number at a time."""
+    return (parse_phone_text(row["hotline"], row["country"], "hotline")
+            + parse_phone_text(row["phone"], row["country"], "phone"))
 
 
 def _differs(mission: Mission, values: dict, places: list[dict]) -> bool:

@@ -18,10 +18,16 @@ from ..accounts.limits import credential_limits
 from ..accounts.schemas import RegisterSchema
 from ..extensions import db
 from ..i18n import _, _l, translate_message
+from ..missions import calls
 from .guards import check_form_post, form_token, keep_form_token, same_site_path
 
 bp = Blueprint("pwa", __name__, template_folder="templates")
 bp.after_request(keep_form_token)
+# Call buttons (templates/calls.html) on every page that shows a number.
+bp.add_app_template_filter(calls.dial_href, "dial_href")
+bp.add_app_template_filter(calls.phone_label, "phone_label")
+bp.add_app_template_filter(calls.services_text, "services_text")
+bp.add_app_template_filter(calls.display, "phone_display")
 
 
 def page_user():
@@ -128,11 +134,10 @@ SECTOR_LABELS = {
     "services": _l("Services"), "other": _l("Other"),
 }
 CARD_FILE = Path(__file__).with_name("emergency_card.json")
-HOTLINES_FILE = Path(__file__).resolve().parent.parent / "missions" / "seed" / "hotlines.json"
 STATIC_DIR = paths.STATIC_DIR
 # What the service worker keeps for offline use; its version is a hash of these files.
 SHELL_PAGES = ["/", "/help", "/requests", "/presence", "/emergency", "/channels", "/offline"]
-SHELL_STATIC = ["css/app.css", "js/app.js", "js/store.js", "js/sync.js", "icons/icon-192.png"]
+SHELL_STATIC = ["css/app.css", "js/app.js", "js/store.js", "js/sync.js", "js/calls.js", "icons/icon-192.png"]
 # Imported by module path, so kept under their plain URLs; the rest under the versioned URLs the
 # pages use, which the service worker's install then finds in the HTTP cache.
 UNVERSIONED = {"js/store.js", "js/sync.js"}
@@ -156,6 +161,7 @@ def _labels() -> dict:
         "login": _("Log in so that your saved items can be sent."),
         "offline": _("You are offline. What you write is kept on your phone."),
         "reference": _("Reference"),
+        "call": calls.script_labels(),
     }
 
 
@@ -246,22 +252,47 @@ def help_page():
         errors = _submit(HelpRequestInSchema(), create_help_request, HELP_FIELDS)
         if not errors:
             return redirect(url_for("pwa.requests_page"))
+    from ..help.priority import CRITICAL_CATEGORIES
+
+    presence = _current_presence(page_user())
+    countries = _countries()
+    here = request.form.get("country") or (presence.country if presence else "MY")
+    critical = request.form.get("urgency") == "emergency" or request.form.get("category") in CRITICAL_CATEGORIES
     return _page("pwa/help.html", 422 if errors else 200, errors=errors, form=request.form,
-                 new_id=str(uuid.uuid4()), countries=_countries(),
-                 categories=CATEGORY_LABELS, urgencies=URGENCY_LABELS)
+                 new_id=str(uuid.uuid4()), countries=countries, presence=presence,
+                 categories=CATEGORY_LABELS, urgencies=URGENCY_LABELS, critical_categories=CRITICAL_CATEGORIES,
+                 call=_call_now(here, presence), call_shown=critical,
+                 call_table=calls.call_table([c for c, _n in countries], presence))
+
+
+def _call_now(country: str | None, presence) -> dict:
+    """The "Call now" card for a place: the worker's own mission where her presence report is there."""
+    mine = presence is not None and presence.country == country and presence.mission is not None
+    return calls.call_now(country, presence.mission if mine else None)
 
 
 @bp.get("/requests")
 def requests_page():
     """The worker's requests: the server's list, which the page script merges with the outbox."""
+    from ..help.priority import CRITICAL_CATEGORIES
+
     user = page_user()
-    items = []
+    requests, items = [], []
     if user is not None:
         from ..help.schemas import HelpRequestSchema
         from ..help.services import list_for_worker
 
-        items = HelpRequestSchema(many=True).dump(list_for_worker(user, limit=100)["items"])
-    return _page("pwa/requests.html", items=items, status_labels=STATUS_LABELS, categories=CATEGORY_LABELS)
+        requests = list_for_worker(user, limit=100)["items"]
+        items = HelpRequestSchema(many=True).dump(requests)
+    presence = _current_presence(user)
+    # The newest open emergency keeps its "Call now" card, with the numbers of the mission it went to.
+    urgent = next((r for r in requests if r.status not in ("resolved", "closed", "withdrawn")
+                   and (r.urgency == "emergency" or r.category in CRITICAL_CATEGORIES)), None)
+    call = (calls.call_now(urgent.country, urgent.mission) if urgent is not None
+            else _call_now(presence.country if presence else None, presence))
+    return _page("pwa/requests.html", items=items, status_labels=STATUS_LABELS, categories=CATEGORY_LABELS,
+                 presence=presence, call=call, call_shown=urgent is not None, critical_categories=CRITICAL_CATEGORIES,
+                 call_table=calls.call_table([c for c, _n in _countries()], presence))
 
 
 PRESENCE_FIELDS = ("id", "passport_number", "nik", "country", "region", "city", "address", "employer_name",
@@ -288,14 +319,14 @@ def presence_page():
 
 
 @lru_cache(maxsize=1)
-def _emergency_sources() -> tuple[dict, list]:
-    return json.loads(CARD_FILE.read_text("utf-8")), json.loads(HOTLINES_FILE.read_text("utf-8"))
+def _emergency_cards() -> dict:
+    return json.loads(CARD_FILE.read_text("utf-8"))
 
 
 @bp.get("/emergency")
 def emergency_page():
     """Hotlines and a card to show, in the destination country's language; precached for offline use."""
-    cards, hotlines = _emergency_sources()
+    cards = _emergency_cards()
     user = page_user()
     presence = _current_presence(user)
     country = presence.country if presence else None
@@ -303,13 +334,10 @@ def emergency_page():
     card_lang = cards["country_languages"].get(country or "", "en")
     languages = [k for k in cards if k != "country_languages"]
 
-    def texts(entry):
-        return entry["texts"].get(lang) or entry["texts"].get("id") or next(iter(entry["texts"].values()))
-
-    national = [{**h, **texts(h)} for h in hotlines if h["scope"] == "national"]
-    local = [{**h, **texts(h)} for h in hotlines if h["scope"] == "country" and h["country"] == country]
     mission = presence.mission if presence else (user.mission if user is not None else None)
-    return _page("pwa/emergency.html", presence=presence, mission=mission, national=national, local=local,
+    return _page("pwa/emergency.html", presence=presence, mission=mission, national=calls.national_hotlines(lang),
+                 local=calls.local_numbers(country), local_sources=calls.local_sources(country),
+                 country_lines=calls.country_lines(country, lang), kemlu=calls.kemlu_hotline(),
                  card=cards[card_lang], card_lang=card_lang,
                  other_cards=[(k, cards[k]) for k in languages if k != card_lang], lang=lang)
 
