@@ -4,13 +4,14 @@ import re
 from app.extensions import db
 from tests.help.conftest import help_body
 from tests.presence.conftest import presence_body
+from tests.support.forms import post_page_form
 
 LINK = re.compile(r'<a class="call[^"]*" href="([^"]+)"[^>]*>(.*?)</a>', re.S)
 CARD = re.compile(r'<section class="card callnow" id="call-now"[^>]*>.*?</section>', re.S)
 
 
 def login(client, user):
-    response = client.post("/login", data={"phone": user.phone, "password": "password123"})
+    response = post_page_form(client, "/login", {"phone": user.phone, "password": "password123"})
     assert response.status_code == 302
     return client.get_cookie("csrf_access_token").value
 
