@@ -68,6 +68,12 @@ def from_environment() -> dict:
         "OPENAPI_SWAGGER_UI_PATH": "docs",
         "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         "SLA_NEW_HOURS": int(env.get("SLA_NEW_HOURS", "24")),
+        # How far back a device's `created_at` may go (app.types.clamp_device_time).
+        "OFFLINE_WINDOW_DAYS": int(env.get("OFFLINE_WINDOW_DAYS", "30")),
+        # Per-worker limits on new help requests (app.help.limits); `false` lifts them, for load tests only.
+        "WORKER_LIMITS": _bool(env.get("WORKER_LIMITS"), True),
+        "WORKER_REQUESTS_PER_DAY": int(env.get("WORKER_REQUESTS_PER_DAY", "5")),
+        "WORKER_OPEN_REQUESTS": int(env.get("WORKER_OPEN_REQUESTS", "3")),
     }
 
 
