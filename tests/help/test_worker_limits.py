@@ -148,3 +148,32 @@ def test_worker_limits_false_lifts_both(client, create_user, auth, app, monkeypa
         assert post(client, auth(worker)).status_code == 201
     _body, results = sync(client, auth(worker), *[help_body() for _ in range(5)])
     assert {r["status"] for r in results} == {"applied"}
+
+
+def test_concurrent_requests_cannot_overrun_the_cap(app, create_user, auth):
+    """Ten requests (five REST, five sync) at the same instant: the count is taken under a per-worker
+    lock in the database, so exactly the cap is stored, as it would be across app servers."""
+    import threading
+
+    worker = create_user()
+    headers = [auth(worker) for _ in range(10)]
+    barrier, codes = threading.Barrier(10), [None] * 10
+
+    def send(n):
+        http = app.test_client()
+        barrier.wait()
+        if n % 2:
+            codes[n] = http.post("/api/v1/help-requests", json=help_body(urgency="emergency"),
+                                 headers=headers[n]).status_code
+        else:
+            body = {"device_id": str(uuid.uuid4()), "cursor": None, "mutations": [
+                {"id": str(uuid.uuid4()), "type": "help_request.create", "data": help_body(urgency="emergency")}]}
+            codes[n] = http.post("/api/v1/sync", json=body, headers=headers[n]).json["results"][0]["status"]
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert stored_for(worker) == OPEN_CAP
+    assert sorted(map(str, codes)).count("201") + codes.count("applied") == OPEN_CAP
