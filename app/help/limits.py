@@ -37,7 +37,8 @@ _LOCK = text("SELECT pg_advisory_xact_lock(:space, :key)")
 
 @dataclass
 class Allowance:
-    """What one worker may still send, read once per unit of work; `admit` each new request in turn."""
+    """What one worker may still send, read once per unit of work; ask `admits` or `refusal` for each new
+    request in turn (an admitted one is counted)."""
 
     user_id: uuid.UUID
     now: datetime
@@ -48,15 +49,26 @@ class Allowance:
 
     def refusal(self, urgency: str, mission_id=None) -> DomainError | None:
         """Why a new request of this urgency cannot be stored now, or None (and it is counted)."""
+        blocked = self._blocked(urgency)
+        if blocked == "open":
+            return _too_many_open(self.user_id, mission_id)
+        if blocked == "today":
+            wait = self.recent[current_app.config["WORKER_REQUESTS_PER_DAY"] - 1] + DAY - self.now
+            return _too_many_today(self.user_id, mission_id, max(wait, timedelta(seconds=1)))
+        return None
+
+    def admits(self, urgency: str) -> bool:
+        """Whether a new request of this urgency may be stored now (then it is counted); no message made."""
+        return self._blocked(urgency) is None
+
+    def _blocked(self, urgency: str) -> str | None:
         if not self.enabled:
             return None
         config = current_app.config
         if self.open_count >= config["WORKER_OPEN_REQUESTS"]:
-            return _too_many_open(self.user_id, mission_id)
-        per_day = config["WORKER_REQUESTS_PER_DAY"]
-        if urgency != "emergency" and len(self.recent) >= per_day:
-            wait = max(self.recent[per_day - 1] + DAY - self.now, timedelta(seconds=1))
-            return _too_many_today(self.user_id, mission_id, wait)
+            return "open"
+        if urgency != "emergency" and len(self.recent) >= config["WORKER_REQUESTS_PER_DAY"]:
+            return "today"
         self.open_count += 1
         self.recent.insert(0, self.now)
         return None

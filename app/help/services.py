@@ -113,7 +113,7 @@ def insert_help_requests(user, items: list[dict]) -> set:
     for data in items:
         content = _content(data)
         mission_id = _route_mission_id(user, content)
-        if allowed.refusal(content["urgency"], mission_id) is not None:
+        if not allowed.admits(content["urgency"]):
             continue
         row = _new_row(user, data["id"], content, data, mission_id, now)
         rows.append({**row, "updated_at": now, "sent_at": data.get("created_at")})
