@@ -10,6 +10,7 @@ from .extensions import api, babel, db, jwt, limiter, migrate
 API_BLUEPRINTS = [
     "app.accounts.api:blp",
     "app.accounts.api:me_blp",
+    "app.accounts.users_api:blp",
     "app.missions.api:blp",
     "app.presence.api:blp",
     "app.help.api:blp",

@@ -29,6 +29,7 @@ STATS = "stats"              # the statistics of a mission
 JOB_ORDERS = "job_orders"    # record job orders for a mission's jurisdiction, list them
 AUDIT = "audit"              # the audit trail of reads of personal data
 MATCHING = "matching"        # decide SISKOP2MI record-matching proposals
+ACCOUNTS = "accounts"        # close any account (an abusive worker's, an off-boarded colleague's)
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Role:
 ROLES: dict[str, Role] = {role.name: role for role in (
     Role(WORKER, OWN, frozenset({OWN_RECORDS}), made_by_cli=False),
     Role(STAFF, MISSION, frozenset({QUEUE, STATS, JOB_ORDERS})),
-    Role(ADMIN, ALL, frozenset({QUEUE, STATS, JOB_ORDERS, AUDIT, MATCHING})),
+    Role(ADMIN, ALL, frozenset({QUEUE, STATS, JOB_ORDERS, AUDIT, MATCHING, ACCOUNTS})),
 )}
 
 

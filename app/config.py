@@ -75,6 +75,12 @@ def from_environment() -> dict:
         "SLA_NEW_HOURS": int(env.get("SLA_NEW_HOURS", "24")),
         # One-time codes go here as POST {"to", "text"} (app.accounts.sms); unset: to the log, development only.
         "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL"),
+        # How far back a device's `created_at` may go (app.types.clamp_device_time).
+        "OFFLINE_WINDOW_DAYS": int(env.get("OFFLINE_WINDOW_DAYS", "30")),
+        # Per-worker limits on new help requests (app.help.limits); `false` lifts them, for load tests only.
+        "WORKER_LIMITS": _bool(env.get("WORKER_LIMITS"), True),
+        "WORKER_REQUESTS_PER_DAY": int(env.get("WORKER_REQUESTS_PER_DAY", "5")),
+        "WORKER_OPEN_REQUESTS": int(env.get("WORKER_OPEN_REQUESTS", "3")),
     }
 
 

@@ -18,9 +18,10 @@ class DomainError(Exception):
     """A business rule refused the action. Services raise it; REST answers it as a JSON error
     and sync reports it as a `rejected` result with the same message and errors."""
 
-    def __init__(self, code: int, message, errors: dict | None = None):
+    def __init__(self, code: int, message, errors: dict | None = None, headers: dict | None = None):
         super().__init__(str(message))
         self.code, self.message, self.errors = code, message, errors or {}
+        self.headers = headers or {}  # e.g. a 429's Retry-After
 
     def body(self) -> dict:
         return error_body(self.code, self.message, self.errors)
@@ -147,8 +148,8 @@ def handle_domain_error(error: DomainError):
 
     db.session.rollback()
     if wants_json():
-        return error_response(error.code, error.message, error.errors)
-    return _html_error(error.code, error.message), error.code
+        return error_response(error.code, error.message, error.errors, error.headers)
+    return _html_error(error.code, error.message), error.code, error.headers
 
 
 def register_error_handlers(app):

@@ -1,6 +1,6 @@
 """Column types and mixins shared by every model."""
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import DateTime, TypeDecorator
 from sqlalchemy.orm import Mapped, mapped_column
@@ -15,17 +15,24 @@ def utcnow() -> datetime:
 EARLIEST_DEVICE_TIME = datetime(2020, 1, 1, tzinfo=timezone.utc)
 
 
-def clamp_device_time(value: datetime | None) -> datetime:
-    """The time a worker's device says something was written, made trustworthy.
+def clamp_device_time(value: datetime | None, user, received_at: datetime | None = None) -> datetime:
+    """The time a worker's device says `user` wrote something, made trustworthy: the one rule for
+    every record a worker creates (help requests, messages, presence reports), whatever the way in.
 
-    Waiting time counts from it, so a clock that runs ahead (a time in the future) or was
-    reset (a time absurdly far back) must not move a request up or down the queue: either
-    becomes the server's now. The server's own received time is always kept beside it.
+    Waiting time counts from it, so it is held between two bounds (the contract's clamp): never
+    after the server received it (`received_at`, default now), and never before the account
+    existed nor more than OFFLINE_WINDOW_DAYS before it arrived; a time outside is moved to the
+    nearer bound. A reset clock (before EARLIEST_DEVICE_TIME) says nothing about when it was
+    written and becomes the received time. The server keeps its own received time beside it.
     """
-    now = utcnow()
-    if value is None or value > now or value < EARLIEST_DEVICE_TIME:
+    from flask import current_app
+
+    now = received_at or utcnow()
+    if value is None or value < EARLIEST_DEVICE_TIME:
         return now
-    return value
+    window = timedelta(days=current_app.config["OFFLINE_WINDOW_DAYS"])
+    earliest = min(max(now - window, user.created_at or now), now)
+    return min(max(value, earliest), now)
 
 
 class UTCDateTime(TypeDecorator):

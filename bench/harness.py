@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-# Fixed secrets for the served app (never used anywhere else); no rate limits while measuring.
+# Fixed secrets for the served app (never used anywhere else); no rate or per-worker limits while measuring.
 SECRETS = {"SECRET_KEY": "bench-secret-key-0123456789-0123456789", "JWT_SECRET_KEY": "bench-jwt-key-0123456789-0123456789",
-           "RATELIMIT_ENABLED": "false"}
+           "RATELIMIT_ENABLED": "false", "WORKER_LIMITS": "false"}
 
 
 def fresh_database(kind: str, tmp: Path = Path("/tmp"), label: str = "bench") -> str:

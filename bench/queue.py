@@ -23,7 +23,7 @@ from bench.harness import drive, gunicorn, print_table  # noqa: E402
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
 SECRETS = {"SECRET_KEY": "bench-secret-key-0123456789-0123456789", "JWT_SECRET_KEY": "bench-jwt-key-0123456789-0123456789",
-           "RATELIMIT_ENABLED": "false"}
+           "RATELIMIT_ENABLED": "false", "WORKER_LIMITS": "false"}
 CATEGORIES = ["unpaid_wages", "abuse_violence", "document_withheld", "contract_dispute", "other"]
 URGENCIES = ["low", "normal", "high", "emergency"]
 

@@ -6,6 +6,7 @@ names one (CI runs the suite on both).
 import contextvars
 import os
 import uuid
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import text
@@ -39,6 +40,12 @@ def app_config(url: str, **extra) -> dict:
         "RATELIMIT_AUTH": "100000 per minute",
         "RATELIMIT_IDENTIFIER": "100000 per minute",
         "RATELIMIT_SYNC": "100000 per minute",
+        # The same for a worker's new and open help requests; and device times from fixed dates of
+        # 2026 are kept as written (accounts are made as of ACCOUNTS_SINCE). Tests of the clamp and
+        # of the worker limits set the real values (tests/help/test_worker_limits.py).
+        "WORKER_REQUESTS_PER_DAY": 100000,
+        "WORKER_OPEN_REQUESTS": 100000,
+        "OFFLINE_WINDOW_DAYS": 3650,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "JWT_SECRET_KEY": "test-jwt-key-that-is-long-enough-0123456789",
         # argon2id at its cheapest: the suite creates hundreds of accounts.
@@ -120,14 +127,18 @@ def runner(app):
     return app.test_cli_runner()
 
 
+# When the test accounts were made (device times may not go back before it; app.types.clamp_device_time).
+ACCOUNTS_SINCE = datetime(2025, 1, 1, tzinfo=timezone.utc)
+
+
 @pytest.fixture
 def create_user(app):
-    """Factory: create_user(role="worker", mission="KJRI-KOTAKINABALU", ...) → a committed User."""
+    """Factory: create_user(role="worker", mission="KJRI-KOTAKINABALU", ..., created_at=ACCOUNTS_SINCE) → a committed User."""
     from app.accounts.services import create_user as make_user
     from app.missions.services import get_by_code
 
     def factory(role="worker", mission=None, phone=None, email=None, full_name="Test User",
-                password="password123", language="id"):
+                password="password123", language="id", created_at=ACCOUNTS_SINCE):
         if role == "worker" and phone is None and email is None:
             phone = "+6281" + str(uuid.uuid4().int)[:9]
         if role != "worker" and email is None:
@@ -136,6 +147,8 @@ def create_user(app):
             mission = "KJRI-KOTAKINABALU"
         user = make_user(full_name=full_name, password=password, role=role, phone=phone, email=email,
                          language=language, mission=get_by_code(mission) if mission else None)
+        if created_at is not None:
+            user.created_at = created_at
         db.session.commit()
         return user
 

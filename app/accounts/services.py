@@ -242,6 +242,29 @@ def deactivate_user(user: User) -> None:
     db.session.flush()
 
 
+def deactivate_account(actor: User, user_id) -> User:
+    """An admin closes an account (an abusive worker's, from the console or the API): audited.
+
+    The worker's open requests then leave the mission's queue (app.help.services.in_queue).
+    Deactivating twice changes nothing; nobody deactivates their own account this way.
+    """
+    from ..audit.services import record_action
+    from ..errors import DomainError
+    from ..i18n import _
+    from .. import access
+
+    access.require(actor, access.ACCOUNTS)
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise DomainError(404, _("Not found."))
+    if user.id == actor.id:
+        raise DomainError(409, _("You cannot deactivate your own account."))
+    if user.is_active:
+        deactivate_user(user)
+        record_action(actor, "deactivate", "user", user.id)
+    return user
+
+
 def purge_expired_tokens() -> int:
     """Drop token records and reset codes that have expired anyway (run from cron through the CLI)."""
     now = utcnow()

@@ -8,6 +8,11 @@ from ..pagination import keyset_page
 from .models import AuditEntry
 
 
+def record_action(actor, action: str, entity: str, entity_id: uuid.UUID) -> AuditEntry:
+    """Record that `actor` (a User) did `action` to `entity` `entity_id` (e.g. an admin deactivating an account)."""
+    return record_read(actor, entity, entity_id, action=action)
+
+
 def record_read(actor, entity: str, entity_id: uuid.UUID, action: str = "read") -> AuditEntry:
     """Record that `actor` (a User) saw the personal data of `entity` `entity_id`."""
     entry = AuditEntry(actor_id=getattr(actor, "id", actor), action=action, entity=entity, entity_id=entity_id)

@@ -19,7 +19,7 @@ from ..help import services as help_services
 from ..help.models import CATEGORIES, STATUSES
 from ..help.priority import BANDS, band_name
 from ..help.schemas import NoteInSchema, QueueUpdateSchema, StaffMessageInSchema, is_overdue
-from ..help.workflow import TRANSITIONS
+from ..help.workflow import CLOSURE_REASONS, staff_moves
 from ..i18n import _, _l, translate_message
 from ..missions.models import Mission
 from ..presence.models import SECTORS
@@ -45,7 +45,13 @@ CATEGORY_LABELS = {
 URGENCY_LABELS = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"), "emergency": _l("Emergency")}
 BAND_LABELS = {"critical": _l("Critical"), "high": _l("High"), "normal": _l("Normal"), "low": _l("Low")}
 EVENT_LABELS = {"status": _l("Status"), "claim": _l("Claimed"), "assign": _l("Assignee"),
-                "transfer": _l("Transferred"), "priority": _l("Priority override")}
+                "transfer": _l("Transferred"), "priority": _l("Priority override"), "duplicate": _l("Duplicate of")}
+CLOSURE_LABELS = {
+    "resolved": _l("Resolved"), "duplicate": _l("Duplicate of another request"),
+    "unreachable": _l("Worker unreachable"), "no_clarification": _l("No clarification from the worker"),
+    "referred": _l("Referred elsewhere"), "spam": _l("Spam or abuse of the service"),
+}
+assert set(CLOSURE_LABELS) == set(CLOSURE_REASONS)
 SECTOR_LABELS = {
     "domestic_work": _l("Domestic work"), "caregiver": _l("Caregiver"), "manufacturing": _l("Manufacturing"),
     "construction": _l("Construction"), "plantation": _l("Plantation"), "agriculture": _l("Agriculture"),
@@ -59,6 +65,7 @@ DONE_MESSAGES = {
     "claimed": _l("You have claimed this request."), "status": _l("The status has been changed."),
     "priority": _l("The priority has been changed."), "transferred": _l("The request has been transferred."),
     "note": _l("The note has been saved."), "message": _l("The message has been sent to the worker."),
+    "deactivated": _l("The worker's account has been deactivated; their open requests have left the queue."),
 }
 
 staff_only = access.requires(access.QUEUE)
@@ -87,6 +94,7 @@ def _labels():
             "urgency_label": lambda u: str(URGENCY_LABELS.get(u, u)),
             "band_label": lambda b: str(BAND_LABELS.get(b, b)),
             "event_label": lambda k: str(EVENT_LABELS.get(k, k)),
+            "closure_label": lambda c: str(CLOSURE_LABELS.get(c, c)),
             "sector_label": lambda s: str(SECTOR_LABELS.get(s, s)),
             "done_label": lambda key: str(DONE_MESSAGES.get(key, "")),
             "band_name": band_name, "is_overdue": is_overdue}
@@ -155,9 +163,9 @@ def _render_detail(help_request_id, error=None, errors=None, form=None, code=200
     presence = getattr(help_request, "worker_presence", None)
     page = render_template(
         "console/detail.html", r=help_request, presence=presence, shared_numbers=shared_numbers_of(presence),
-        moves=sorted(TRANSITIONS.get(help_request.status, ()), key=STATUSES.index), bands=list(BANDS),
+        moves=staff_moves(help_request.status, STATUSES), closure_reasons=CLOSURE_REASONS, bands=list(BANDS),
         missions=_missions(), who=who, error=error, errors=errors or {}, form=form or {},
-        message_id=uuid.uuid4())
+        message_id=uuid.uuid4(), worker=db.session.get(User, help_request.user_id) if help_request.user_id else None)
     # The audit entry of this read is part of the request's unit of work.
     db.session.commit()
     return page, code
@@ -203,14 +211,50 @@ def claim(help_request_id):
                 "claimed")
 
 
+def _duplicate_of(value: str):
+    """The form's "duplicate of": a reference (JBT-…) or an id, as the id of a request staff may act on."""
+    if not value:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        found = help_services.find_reference(current_user, value)
+    if found is None:
+        raise DomainError(422, _("Some fields are not valid."),
+                          {"duplicate_of": [_("No request of your mission has this reference.")]})
+    return found
+
+
 @bp.post("/requests/<uuid:help_request_id>/status")
 @staff_only
 def change_status(help_request_id):
     def action():
-        data = QueueUpdateSchema().load(_form("status") or {"status": ""})
-        help_services.update(current_user, help_request_id, status=data["status"])
+        # Empty selects and inputs mean "not given" (the reason only goes with a close).
+        data = QueueUpdateSchema().load({k: v for k, v in _form("status", "closure_reason").items() if v}
+                                        or {"status": ""})
+        help_services.update(current_user, help_request_id, status=data["status"],
+                             closure_reason=data.get("closure_reason"),
+                             duplicate_of=_duplicate_of(request.form.get("duplicate_of", "").strip()))
 
     return _act(help_request_id, action, "status")
+
+
+@bp.post("/requests/<uuid:help_request_id>/deactivate-worker")
+@access.requires(access.ACCOUNTS)
+def deactivate_worker(help_request_id):
+    """An admin closes the account of the request's worker (an abusive one); confirmed by a checkbox."""
+    from ..accounts.services import deactivate_account
+
+    def action():
+        worker_id = help_services.worker_of(current_user, help_request_id)
+        if request.form.get("confirm") != "yes":
+            raise DomainError(422, _("Some fields are not valid."),
+                              {"confirm": [_("Tick the box to confirm that this account must be closed.")]})
+        if worker_id is None:
+            raise DomainError(409, _("This request's account has already been deleted."))
+        deactivate_account(current_user, worker_id)
+
+    return _act(help_request_id, action, "deactivated")
 
 
 @bp.post("/requests/<uuid:help_request_id>/priority")

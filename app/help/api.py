@@ -31,7 +31,8 @@ class HelpRequests(MethodView):
     @blp.arguments(HelpRequestInSchema)
     @blp.response(201, HelpRequestSchema)
     @blp.alt_response(200, schema=HelpRequestSchema, description="The same id and content again")
-    @blp.alt_response(409, description="The id is taken")
+    @blp.alt_response(409, description="The id is taken, or the worker has as many open requests as allowed")
+    @blp.alt_response(429, description="Too many new requests from this worker today; wait `Retry-After` seconds")
     @blp.doc(security=BEARER)
     def post(self, data):
         """Ask the mission for help."""
@@ -73,10 +74,11 @@ class HelpRequestWithdraw(MethodView):
     decorators = [requires(OWN_RECORDS)]
 
     @blp.response(200, HelpRequestSchema)
-    @blp.alt_response(409, description="Already closed")
+    @blp.alt_response(404, description="Not the worker's request")
+    @blp.alt_response(409, description="Not open any more (resolved, closed)")
     @blp.doc(security=BEARER)
     def post(self, help_request_id):
-        """Withdraw the request: the worker no longer needs help with it."""
+        """Withdraw an open request: the worker no longer needs help with it (her word alone)."""
         help_request = services.withdraw(current_user, help_request_id)
         db.session.commit()
         return help_request
@@ -110,7 +112,7 @@ class QueueItem(MethodView):
 
     @queue_blp.arguments(QueueUpdateSchema)
     @queue_blp.response(200, QueueItemSchema)
-    @queue_blp.alt_response(409, description="The workflow does not allow this status change")
+    @queue_blp.alt_response(409, description="The workflow does not allow this status change (`withdrawn` is the worker's)")
     @queue_blp.doc(security=BEARER)
     def patch(self, data, help_request_id):
         """Change the status, priority override, assignee or mission of a request."""

@@ -18,11 +18,12 @@ TO_WORKER, FROM_WORKER = "to_worker", "from_worker"
 class HelpRequest(db.Model):
     """A worker's call for help, routed to one mission's queue.
 
-    `created_at` is the worker's time (when they asked, perhaps offline; clamped to the
-    server's clock when in the future); `received_at` is when the server got it.
+    `created_at` is the worker's time (when they asked, perhaps offline; clamped by
+    app.types.clamp_device_time); `received_at` is when the server got it.
     `band` is the priority band (app.help.priority), stored so that the queue's
     ORDER BY band, created_at, id runs on an index.
     `user_id` becomes NULL when the worker deletes their account (the record stays, anonymised).
+    `closed_at` (with `closure_reason`) lets the open-request cap count recent spam (app.help.limits).
     """
 
     __tablename__ = "help_requests"
@@ -51,10 +52,15 @@ class HelpRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     first_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when staff close it (app.help.workflow.CLOSURE_REASONS); `duplicate` names the original.
+    closure_reason: Mapped[str | None] = mapped_column(String(20))
+    duplicate_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("help_requests.id", ondelete="SET NULL"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     mission = relationship("Mission", lazy="joined")
     user = relationship("User", foreign_keys=[user_id], lazy="select")
+    duplicate_of = relationship("HelpRequest", remote_side="HelpRequest.id", lazy="select")
     messages = relationship("HelpMessage", back_populates="help_request", order_by="HelpMessage.created_at",
                             lazy="select", cascade="all, delete-orphan", passive_deletes=True)
     notes = relationship("InternalNote", order_by="InternalNote.created_at", lazy="select",
@@ -79,9 +85,10 @@ class HelpRequestEvent(IdMixin, TimestampMixin, db.Model):
 
     help_request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"),
                                                        index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # status | claim | assign | transfer | priority
+    kind: Mapped[str] = mapped_column(String(16))  # status | claim | assign | transfer | priority | duplicate
     from_value: Mapped[str | None] = mapped_column(String(60))
     to_value: Mapped[str | None] = mapped_column(String(60))
+    reason: Mapped[str | None] = mapped_column(String(20))  # a status event's closure_reason
     actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     @property

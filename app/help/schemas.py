@@ -10,6 +10,7 @@ from ..presence.schemas import Phone, StaffPresenceSchema, place_errors
 from ..schemas import PageArgs, StrictSchema, Text, UTCDateTime, now_utc, page_schema
 from .models import CATEGORIES, STATUSES, URGENCIES
 from .priority import BANDS, band_name
+from .workflow import CLOSURE_REASONS
 
 BODY_MAX = 5000
 
@@ -58,9 +59,12 @@ class NoteInSchema(StrictSchema):
 
 
 class QueueUpdateSchema(StrictSchema):
-    """`PATCH /api/v1/queue/{id}`: only the fields given change; null clears an override or an assignee."""
+    """`PATCH /api/v1/queue/{id}`: only the fields given change; null clears an override or an assignee.
+    Moving to `closed` takes `closure_reason`, and `duplicate` also `duplicate_of` (app.help.services.update)."""
 
     status = fields.String(validate=validate.OneOf(STATUSES))
+    closure_reason = fields.String(validate=validate.OneOf(CLOSURE_REASONS))
+    duplicate_of = fields.UUID(metadata={"description": "The request of the same mission this one repeats"})
     priority_override = fields.String(allow_none=True, validate=validate.OneOf(list(BANDS)))
     assignee_id = fields.UUID(allow_none=True)
     mission_code = fields.String(validate=validate.Length(min=2, max=40))
@@ -106,6 +110,7 @@ class StaffMessageSchema(MessageSchema):
 
 class StatusEventSchema(Schema):
     status = fields.String()
+    reason = fields.String(allow_none=True, metadata={"enum": list(CLOSURE_REASONS)})
     at = UTCDateTime(attribute="created_at")
 
 
@@ -114,6 +119,7 @@ class EventSchema(Schema):
     from_value = fields.String(data_key="from", allow_none=True)
     to_value = fields.String(data_key="to", allow_none=True)
     actor_id = fields.UUID(allow_none=True)
+    reason = fields.String(allow_none=True, metadata={"enum": list(CLOSURE_REASONS)})
     at = UTCDateTime(attribute="created_at")
 
 
@@ -138,6 +144,7 @@ class HelpRequestSchema(Schema):
     contact_phone = fields.String(allow_none=True)
     location = fields.Dict(allow_none=True)
     status = fields.String()
+    closure_reason = fields.String(allow_none=True, metadata={"enum": list(CLOSURE_REASONS)})
     mission = fields.Nested(MissionSchema, allow_none=True)
     messages = fields.List(fields.Nested(MessageSchema))
     history = fields.List(fields.Nested(StatusEventSchema), attribute="status_history")
@@ -172,6 +179,8 @@ class QueueItemSchema(Schema):
     category = fields.String()
     urgency = fields.String()
     status = fields.String()
+    closure_reason = fields.String(allow_none=True, metadata={"enum": list(CLOSURE_REASONS)})
+    duplicate_of = fields.UUID(attribute="duplicate_of_id", allow_none=True)
     priority = fields.Function(lambda r: band_name(r.band), metadata={"enum": list(BANDS)})
     priority_override = fields.String(allow_none=True)
     waiting_since = fields.Function(lambda r: UTCDateTime()._serialize(r.created_at, None, r),

@@ -3,7 +3,7 @@ workflow, notes, messages). Services flush, never commit; the caller commits onc
 import secrets
 import uuid
 
-from sqlalchemy import func, select, update as sql_update
+from sqlalchemy import exists, func, select, update as sql_update
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import DomainError
@@ -14,9 +14,10 @@ from .. import access
 from ..storage import insert_new_rows
 from ..sync.feed import record_change
 from ..types import clamp_device_time, utcnow
+from .limits import allowance
 from .models import FROM_WORKER, TO_WORKER, HelpMessage, HelpRequest, HelpRequestEvent, InternalNote
 from .priority import priority_band
-from .workflow import can_move
+from .workflow import OPEN, can_move
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out on the phone
 
@@ -87,29 +88,45 @@ def _new_row(user, request_id, content: dict, data: dict, mission_id, now) -> di
     """The columns of a new request (one place for both ways of creating them)."""
     return dict(id=request_id, reference=_random_reference(), user_id=user.id, mission_id=mission_id,
                 status="new", band=priority_band(content["category"], content["urgency"]),
-                created_at=clamp_device_time(data.get("created_at")), received_at=now, **content)
+                created_at=clamp_device_time(data.get("created_at"), user, now), received_at=now, **content)
+
+
+def _tell_if_clamped(user, entity: str, record_id, sent, stored) -> None:
+    """A device time the server moved is answered: REST shows the stored record, and the phone
+    hears of it through its change feed."""
+    if sent is not None and sent != stored:
+        record_change(user.id, entity, record_id)
 
 
 def insert_help_requests(user, items: list[dict]) -> set:
     """Store many new requests (each loaded by HelpRequestInSchema, each with an `id`) with one
     INSERT per table; the ids stored.
 
-    A request whose id or reference is already taken is skipped, not stored: the caller
-    creates it alone (create_help_request), which tells a replay from a conflict. The same
-    rows and history as create_help_request.
+    A request whose id or reference is already taken, or that the worker's limits refuse
+    (app.help.limits), is skipped, not stored: the caller creates it alone (create_help_request),
+    which tells a replay from a conflict and answers the refusal. The same rows and history as
+    create_help_request.
     """
     now = utcnow()
+    allowed = allowance(user, now)
     rows = []
     for data in items:
         content = _content(data)
-        row = _new_row(user, data["id"], content, data, _route_mission_id(user, content), now)
-        rows.append({**row, "updated_at": now})
-    stored = insert_new_rows(HelpRequest.__table__, rows, returning="id")
+        mission_id = _route_mission_id(user, content)
+        if not allowed.admits(content["urgency"]):
+            continue
+        row = _new_row(user, data["id"], content, data, mission_id, now)
+        rows.append({**row, "updated_at": now, "sent_at": data.get("created_at")})
+    stored = insert_new_rows(HelpRequest.__table__, [{k: v for k, v in row.items() if k != "sent_at"}
+                                                     for row in rows], returning="id")
     if stored:
         db.session.execute(HelpRequestEvent.__table__.insert(), [
             {"id": uuid.uuid4(), "help_request_id": row["id"], "kind": "status", "from_value": None,
              "to_value": "new", "actor_id": user.id, "created_at": row["created_at"], "updated_at": now}
             for row in rows if row["id"] in stored])
+        for row in rows:
+            if row["id"] in stored:
+                _tell_if_clamped(user, "help_request", row["id"], row["sent_at"], row["created_at"])
     return stored
 
 
@@ -120,7 +137,8 @@ def create_help_request(user, data: dict) -> tuple[HelpRequest, bool]:
     False; the same id with other content, or another user's id, is a 409 that reveals nothing.
 
     The insert itself decides (no look-up first): a taken id or reference fails the insert,
-    inside a savepoint; a taken id is then a replay, a taken reference is drawn again.
+    inside a savepoint; a taken id is then a replay, a taken reference is drawn again. The
+    worker's limits (app.help.limits) refuse a new request, never a replay.
     """
     request_id = data.get("id") or uuid.uuid4()
     content = _content(data)
@@ -129,6 +147,12 @@ def create_help_request(user, data: dict) -> tuple[HelpRequest, bool]:
         return _same_request_replay(user, in_session, content)
     now = utcnow()
     mission_id = _route_mission_id(user, content)
+    refused = allowance(user, now).refusal(content["urgency"], mission_id)
+    if refused is not None:
+        existing = db.session.get(HelpRequest, request_id)
+        if existing is not None:
+            return _same_request_replay(user, existing, content)
+        raise refused
     while True:
         help_request = HelpRequest(**_new_row(user, request_id, content, data, mission_id, now))
         try:
@@ -146,6 +170,7 @@ def create_help_request(user, data: dict) -> tuple[HelpRequest, bool]:
             # The reference was taken (1 in ~10^9): draw another.
     db.session.add(HelpRequestEvent(help_request_id=help_request.id, kind="status", to_value="new",
                                     actor_id=user.id, created_at=help_request.created_at))
+    _tell_if_clamped(user, "help_request", help_request.id, data.get("created_at"), help_request.created_at)
     db.session.flush()
     return help_request, True
 
@@ -169,15 +194,18 @@ def add_worker_message(user, help_request_id, data: dict) -> tuple[HelpMessage, 
     """A message from the worker on their own request; idempotent by the message id."""
     help_request = get_for_worker(user, help_request_id)
     message_id = data.get("id") or uuid.uuid4()
-    return _add_message(help_request, user, message_id, data["body"], FROM_WORKER,
-                        clamp_device_time(data.get("created_at")))
+    message, created = _add_message(help_request, user, message_id, data["body"], FROM_WORKER,
+                                    clamp_device_time(data.get("created_at"), user))
+    if created:
+        _tell_if_clamped(user, "message", message.id, data.get("created_at"), message.created_at)
+    return message, created
 
 
 def withdraw(user, help_request_id) -> HelpRequest:
-    """The worker takes the request back; withdrawing twice changes nothing."""
+    """The worker takes an open request back (her word alone); withdrawing twice changes nothing."""
     help_request = get_for_worker(user, help_request_id)
     if help_request.status != "withdrawn":
-        _set_status(help_request, user, "withdrawn")
+        _set_status(help_request, user, "withdrawn", by_worker=True)
     db.session.flush()
     return help_request
 
@@ -225,6 +253,16 @@ def _scope(user, mission_id=None):
     return access.mission_scope(user, access.QUEUE, mission_id)
 
 
+def in_queue():
+    """The condition a request meets to be in a mission's queue and its counts: every request
+    except the open ones of a deactivated account (an abusive worker's requests leave the queue
+    with her; what staff already finished stays). Anonymised requests (no account) stay."""
+    from ..accounts.models import User
+
+    deactivated = exists().where(User.id == HelpRequest.user_id, User.is_active.is_(False))
+    return ~(HelpRequest.status.in_(OPEN) & deactivated)
+
+
 def _staff_get(user, help_request_id, *, for_update: bool = False) -> HelpRequest:
     """A request the caller may act on; another mission's is 404 (its existence must not leak)."""
     access.require(user, access.QUEUE)
@@ -244,7 +282,7 @@ def queue(user, status=None, category=None, assignee_me: bool = False, cursor: s
     `status` and `category` take one value or a list; `mission_id` narrows an admin's view.
     """
     scope = _scope(user, mission_id)
-    stmt = select(HelpRequest)
+    stmt = select(HelpRequest).where(in_queue())
     if scope is not None:
         stmt = stmt.where(HelpRequest.mission_id == scope)
     if status:
@@ -261,10 +299,15 @@ def queue(user, status=None, category=None, assignee_me: bool = False, cursor: s
 def counts_by_status(user, mission_id=None) -> dict:
     """{status: count} for the staff member's mission (admin: all, or `mission_id`)."""
     scope = _scope(user, mission_id)
-    stmt = select(HelpRequest.status, func.count()).group_by(HelpRequest.status)
+    stmt = select(HelpRequest.status, func.count()).where(in_queue()).group_by(HelpRequest.status)
     if scope is not None:
         stmt = stmt.where(HelpRequest.mission_id == scope)
     return dict(db.session.execute(stmt).all())
+
+
+def worker_of(user, help_request_id):
+    """The account id of the request's worker (None once deleted), for staff who may act on it."""
+    return _staff_get(user, help_request_id).user_id
 
 
 def get_for_staff(user, help_request_id) -> HelpRequest:
@@ -286,18 +329,32 @@ def _first_action(help_request, now=None) -> None:
         help_request.first_action_at = now or utcnow()
 
 
-def _event(help_request, actor, kind, from_value, to_value) -> None:
+def _event(help_request, actor, kind, from_value, to_value, reason=None) -> None:
     db.session.add(HelpRequestEvent(help_request_id=help_request.id, kind=kind, from_value=from_value,
-                                    to_value=to_value, actor_id=actor.id))
+                                    to_value=to_value, actor_id=actor.id, reason=reason))
 
 
-def _set_status(help_request, actor, status) -> None:
-    """The one place a status changes: the workflow check, the history, the worker's feed."""
-    if not can_move(help_request.status, status):
+def _check_move(help_request, status, by_worker: bool = False) -> None:
+    if not can_move(help_request.status, status, by_worker=by_worker):
         raise DomainError(409, _("A request in status “%(current)s” cannot move to “%(target)s”.",
                                  current=help_request.status, target=status))
-    _event(help_request, actor, "status", help_request.status, status)
+
+
+def _set_status(help_request, actor, status, *, by_worker: bool = False, closure_reason=None,
+                duplicate_of=None) -> None:
+    """The one place a status changes: the workflow check, the history, the worker's feed.
+
+    Closing stores why (`closure_reason`, and for a duplicate the original) on the request and
+    in its history; the caller has checked them (_closure).
+    """
+    _check_move(help_request, status, by_worker)
+    _event(help_request, actor, "status", help_request.status, status, reason=closure_reason)
     help_request.status = status
+    if status == "closed":
+        help_request.closure_reason, help_request.closed_at = closure_reason, utcnow()
+        if duplicate_of is not None:
+            help_request.duplicate_of_id = duplicate_of.id
+            _event(help_request, actor, "duplicate", None, str(duplicate_of.id))
     if help_request.user_id:
         record_change(help_request.user_id, "help_request", help_request.id)
 
@@ -338,20 +395,60 @@ def _check_assignee(help_request, assignee_id):
     return assignee.id
 
 
+def _invalid(field: str, message) -> DomainError:
+    return DomainError(422, _("Some fields are not valid."), {field: [message]})
+
+
+def _closure(help_request, status, closure_reason, duplicate_of_id):
+    """Check the reason a close needs: (reason, the original request or None); 422 when missing or
+    misplaced. A duplicate names another request of the same mission."""
+    if status != "closed":
+        for name, value in (("closure_reason", closure_reason), ("duplicate_of", duplicate_of_id)):
+            if value is not None:
+                raise _invalid(name, _("Give this only when closing the request."))
+        return None, None
+    if closure_reason is None:
+        raise _invalid("closure_reason", _("Say why the request is closed."))
+    if closure_reason != "duplicate":
+        if duplicate_of_id is not None:
+            raise _invalid("duplicate_of", _("Give this only for a duplicate."))
+        return closure_reason, None
+    if duplicate_of_id is None:
+        raise _invalid("duplicate_of", _("Name the request this one repeats."))
+    original = db.session.get(HelpRequest, duplicate_of_id)
+    if original is None or original.id == help_request.id or original.mission_id != help_request.mission_id:
+        raise _invalid("duplicate_of", _("Choose another request of the same mission."))
+    return closure_reason, original
+
+
+def find_reference(user, reference: str):
+    """The id of the request with this reference (e.g. JBT-7K3Q9M) that `user` may act on, or None."""
+    help_request = db.session.scalar(select(HelpRequest).where(HelpRequest.reference == reference.strip().upper()))
+    if help_request is None or not access.may_act_for_mission(user, access.QUEUE, help_request.mission_id):
+        return None
+    return help_request.id
+
+
 def update(user, help_request_id, status=UNSET, priority_override=UNSET, assignee_id=UNSET,
-           mission_code=UNSET) -> HelpRequest:
+           mission_code=UNSET, closure_reason=None, duplicate_of=None) -> HelpRequest:
     """Change what staff may change; a field left UNSET stays, None clears it.
 
-    `status` follows the workflow (409 otherwise); `priority_override` is a band name
-    (app.help.priority.BANDS) or None; `assignee_id` a staff member of the mission or None;
-    `mission_code` transfers the request to another mission (its assignee is cleared).
+    `status` follows the workflow (409 otherwise; `withdrawn` is the worker's alone); moving to
+    `closed` takes `closure_reason` (app.help.workflow.CLOSURE_REASONS) and, for `duplicate`,
+    `duplicate_of` (422 otherwise); `priority_override` is a band name (app.help.priority.BANDS)
+    or None; `assignee_id` a staff member of the mission or None; `mission_code` transfers the
+    request to another mission (its assignee is cleared).
     """
     from ..missions.services import get_by_code
 
     help_request = _staff_get(user, help_request_id, for_update=True)
     changed = False
-    if status is not UNSET and status != help_request.status:
-        _set_status(help_request, user, status)
+    moving = status is not UNSET and status != help_request.status
+    if moving:
+        _check_move(help_request, status)
+    reason, original = _closure(help_request, status if moving else None, closure_reason, duplicate_of)
+    if moving:
+        _set_status(help_request, user, status, closure_reason=reason, duplicate_of=original)
         changed = True
     if priority_override is not UNSET and priority_override != help_request.priority_override:
         _event(help_request, user, "priority", help_request.priority_override, priority_override)

@@ -65,7 +65,10 @@ def compute_stats(mission_id=None) -> dict:
 
 def help_stats(mission_id=None) -> dict:
     """Help requests by category and status, and the median hours from `created_at` to the first staff action."""
-    scope = [] if mission_id is None else [HelpRequest.mission_id == mission_id]
+    from ..help.services import in_queue
+
+    # Counted as the queue counts them: a deactivated account's open requests are not there.
+    scope = [in_queue()] if mission_id is None else [HelpRequest.mission_id == mission_id, in_queue()]
     by_category = dict(db.session.execute(
         select(HelpRequest.category, func.count()).where(*scope).group_by(HelpRequest.category)).all())
     by_status = dict(db.session.execute(

@@ -17,7 +17,7 @@ class PresenceReport(TimestampMixin, db.Model):
 
     `id` is minted on the device. Passport number and NIK are stored only encrypted
     (`*_enc`, app.crypto) beside a blind index (`*_hash`) for exact-match lookups.
-    `created_at` is the device's time (clamped to the server's when in the future);
+    `created_at` is the device's time (clamped by app.types.clamp_device_time);
     `received_at` is the server's.
     """
 

@@ -40,7 +40,7 @@ def submit_presence(user, data: dict) -> tuple[PresenceReport, bool]:
     existing = db.session.get(PresenceReport, report_id)
     if existing is not None:
         return _replay(user, existing)
-    created_at = clamp_device_time(data.get("created_at"))
+    created_at = clamp_device_time(data.get("created_at"), user)
     current = current_presence(user)
     is_current = current is None or created_at >= current.created_at
     passport = normalise_identifier(data["passport_number"])

@@ -127,6 +127,16 @@ STATUS_LABELS = {
     "resolved": _l("Resolved"), "closed": _l("Closed"), "referred": _l("Referred to another office"),
     "withdrawn": _l("Withdrawn"),
 }
+# Why the mission closed a request, in the worker's words (the console has the staff's).
+CLOSURE_LABELS = {
+    "resolved": _l("The mission has closed it: your problem was solved."),
+    "duplicate": _l("The mission has closed it because it repeats another request. That one is being handled."),
+    "unreachable": _l("The mission has closed it because they could not reach you. You can ask for help again."),
+    "no_clarification": _l("The mission has closed it because the details they asked you for did not come. "
+                           "You can ask for help again."),
+    "referred": _l("The mission has closed it and passed it on to another office."),
+    "spam": _l("The mission has closed it because it is not a request for help."),
+}
 SECTOR_LABELS = {
     "domestic_work": _l("Domestic work"), "caregiver": _l("Caregiver"), "manufacturing": _l("Manufacturing"),
     "construction": _l("Construction"), "plantation": _l("Plantation"), "agriculture": _l("Agriculture"),
@@ -150,6 +160,7 @@ def _labels() -> dict:
                   "synced": _("Received by the mission."),
                   "rejected": _("Not accepted. Please correct it and send again.")},
         "status": {k: str(v) for k, v in STATUS_LABELS.items()},
+        "closure": {k: str(v) for k, v in CLOSURE_LABELS.items()},
         "category": {k: str(v) for k, v in CATEGORY_LABELS.items()},
         "urgency": {k: str(v) for k, v in URGENCY_LABELS.items()},
         "correct": _("Correct and send again"),

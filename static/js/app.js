@@ -174,6 +174,9 @@ function requestItem(item, messages) {
   if (item.server) {
     li.append(el('p', { class: 'muted' }, `${L.reference}: ${view.reference || ''} · `,
       el('span', { class: 'badge', 'data-status': view.status }, L.status?.[view.status] || view.status)));
+    if (view.closure_reason) {
+      li.append(el('p', { class: 'closure', 'data-closure': view.closure_reason }, L.closure?.[view.closure_reason] || ''));
+    }
   }
   if (state === 'rejected' && item.error) {
     const reasons = Object.values(item.error.errors || {}).flat().filter((m) => typeof m === 'string');

@@ -44,6 +44,14 @@ def _fresh_request(ctx):
     return {"help_request_id": ctx.world.new_help_request(ctx.side)}
 
 
+def _disposable_request(ctx):
+    return {"help_request_id": ctx.world.new_help_request(ctx.side, owner=ctx.world.new_actor("worker"))}
+
+
+def _disposable_worker(ctx):
+    return {"user_id": ctx.world.new_actor("worker").id}
+
+
 def _fresh_proposal(ctx):
     return {"proposal_id": ctx.world.new_proposal()}
 
@@ -155,6 +163,7 @@ ROWS = [
         json={"body": "Called the employer."}),
     row("GET /api/v1/schemes", "200"),
     row("GET /api/v1/schemes/<string:slug>", "200"),
+    row("POST /api/v1/users/<uuid:user_id>/deactivate", "401 403 403 403 403 403 200", values=_disposable_worker),
     row("GET /api/v1/stats", "401 403 403 200 200 403 200"),
     row("POST /api/v1/sync", "401 200 200 403 403 403 403",
         json=lambda ctx: {"device_id": str(uuid.uuid4()), "cursor": None, "mutations": []}),
@@ -166,6 +175,8 @@ ROWS = [
     row("GET /console/requests/<uuid:help_request_id>", "login 403 403 200|404 404|200 403 200"),
     row("POST /console/requests/<uuid:help_request_id>/claim", "401 403 403 303|404 404|303 403 303",
         values=_fresh_request),
+    row("POST /console/requests/<uuid:help_request_id>/deactivate-worker", "401 403 403 403 403 403 303",
+        form={"confirm": "yes"}, values=_disposable_request),
     row("POST /console/requests/<uuid:help_request_id>/messages", "401 403 403 303|404 404|303 403 303",
         form={"body": "Kami akan menelepon Anda besok."}),
     row("POST /console/requests/<uuid:help_request_id>/notes", "401 403 403 303|404 404|303 403 303",
@@ -232,12 +243,12 @@ class World:
 
         return db.session.get(User, self.users[actor])
 
-    def new_help_request(self, side) -> uuid.UUID:
-        """A request of `side`'s worker at `side`'s mission, for a call that changes it."""
+    def new_help_request(self, side, owner=None) -> uuid.UUID:
+        """A request of `side`'s worker (or of `owner`) at `side`'s mission, for a call that changes it."""
         from app.help.schemas import HelpRequestInSchema
         from app.help.services import create_help_request
 
-        owner = self.user("worker" if side == "own" else "other_worker")
+        owner = owner or self.user("worker" if side == "own" else "other_worker")
         help_request, _created = create_help_request(owner, HelpRequestInSchema().load(help_body(**PLACE[side])))
         db.session.commit()
         assert help_request.mission_id == self.mission[side]

@@ -194,8 +194,11 @@ def test_withdraw_then_staff_cannot_move_it(client, create_user, auth):
 def test_closed_request_cannot_be_withdrawn(client, create_user, auth):
     worker, staff = create_user(), create_user(role="staff")
     rid = client.post("/api/v1/help-requests", json=help_body(), headers=auth(worker)).json["id"]
-    for status in ("triaged", "in_progress", "resolved", "closed"):
+    for status in ("triaged", "in_progress", "resolved"):
         assert client.patch(f"/api/v1/queue/{rid}", json={"status": status}, headers=auth(staff)).status_code == 200
+    assert client.post(f"/api/v1/help-requests/{rid}/withdraw", headers=auth(worker)).status_code == 409
+    body = {"status": "closed", "closure_reason": "resolved"}
+    assert client.patch(f"/api/v1/queue/{rid}", json=body, headers=auth(staff)).status_code == 200
     assert client.post(f"/api/v1/help-requests/{rid}/withdraw", headers=auth(worker)).status_code == 409
 
 

@@ -182,7 +182,8 @@ def test_workflow_happy_path_and_history(client, create_user, auth):
     worker, staff = create_user(), create_user(role="staff")
     rid = new_request(client, auth, worker)
     for status in ("triaged", "in_progress", "resolved", "closed"):
-        response = client.patch(f"/api/v1/queue/{rid}", json={"status": status}, headers=auth(staff))
+        body = {"status": status, **({"closure_reason": "resolved"} if status == "closed" else {})}
+        response = client.patch(f"/api/v1/queue/{rid}", json=body, headers=auth(staff))
         assert response.status_code == 200, (status, response.json)
         assert response.json["status"] == status
     history = client.get(f"/api/v1/help-requests/{rid}", headers=auth(worker)).json["history"]
@@ -193,16 +194,19 @@ def test_workflow_happy_path_and_history(client, create_user, auth):
 
 
 @pytest.mark.parametrize("path, target", [
-    ([], "resolved"), ([], "closed"), ([], "in_progress"), (["triaged"], "new"),
+    ([], "resolved"), ([], "in_progress"), (["triaged"], "new"),
     (["triaged", "in_progress", "resolved", "closed"], "in_progress"),
-    (["withdrawn"], "triaged"), (["triaged", "in_progress"], "triaged"),
+    (["closed"], "triaged"),
+    (["triaged", "in_progress"], "triaged"),
 ])
 def test_disallowed_moves_are_409(client, create_user, auth, path, target):
     worker, staff = create_user(), create_user(role="staff")
     rid = new_request(client, auth, worker)
     for status in path:
-        assert client.patch(f"/api/v1/queue/{rid}", json={"status": status}, headers=auth(staff)).status_code == 200
-    response = client.patch(f"/api/v1/queue/{rid}", json={"status": target}, headers=auth(staff))
+        body = {"status": status, **({"closure_reason": "resolved"} if status == "closed" else {})}
+        assert client.patch(f"/api/v1/queue/{rid}", json=body, headers=auth(staff)).status_code == 200
+    body = {"status": target, **({"closure_reason": "resolved"} if target == "closed" else {})}
+    response = client.patch(f"/api/v1/queue/{rid}", json=body, headers=auth(staff))
     assert response.status_code == 409
     assert response.json["code"] == 409
 

@@ -84,7 +84,8 @@ TABLE = [
              {"id": "uuid", "body": "text", "created_at": "datetime"}),
     Endpoint("POST", "/api/v1/help-requests/{help_request_id}/withdraw", "worker"),
     Endpoint("PATCH", "/api/v1/queue/{help_request_id}", "staff", lambda w: {"status": "triaged"},
-             {"status": "strict", "priority_override": "strict", "assignee_id": "uuid", "mission_code": "strict"}),
+             {"status": "strict", "priority_override": "strict", "assignee_id": "uuid", "mission_code": "strict",
+              "closure_reason": "strict", "duplicate_of": "uuid"}),
     Endpoint("POST", "/api/v1/queue/{help_request_id}/claim", "staff"),
     Endpoint("POST", "/api/v1/queue/{help_request_id}/notes", "staff", lambda w: {"body": "Sudah ditelepon."},
              {"body": "text"}),
@@ -102,6 +103,7 @@ TABLE = [
               "status": "strict"}),
     Endpoint("POST", "/api/v1/integration/proposals/{proposal_id}/confirm", "admin"),
     Endpoint("POST", "/api/v1/integration/proposals/{proposal_id}/reject", "admin"),
+    Endpoint("POST", "/api/v1/users/{user_id}/deactivate", "admin"),
 ]
 
 
@@ -155,7 +157,8 @@ def bodyless_cases(endpoint: Endpoint) -> list[Case]:
     cases = []
     for label, value in (("SQL", SQL), ("HTML", HTML), ("emoji", EMOJI), ("right-to-left", RTL),
                          ("very long", "9" * 5000), ("unknown uuid", str(uuid.uuid4()))):
-        path = endpoint.path.replace("{help_request_id}", value).replace("{proposal_id}", value)
+        path = endpoint.path.replace("{help_request_id}", value).replace("{proposal_id}", value).replace(
+            "{user_id}", value)
         cases.append(Case(f"path {label}", None, path=path, codes=(404,)))
     cases.append(Case("10 MB", TEN_MB, codes=(413,)))
     return cases
@@ -193,7 +196,7 @@ def row_counts() -> dict[str, int]:
 
 def send(client, endpoint: Endpoint, world: World, case: Case, lang: str | None):
     path = case.path or endpoint.path.replace("{help_request_id}", world.help_request_id).replace(
-        "{proposal_id}", str(uuid.uuid4()))
+        "{proposal_id}", str(uuid.uuid4())).replace("{user_id}", str(uuid.uuid4()))
     if lang:
         path += ("&" if "?" in path else "?") + f"lang={lang}"
     headers = {**world.headers[endpoint.role], **(case.headers or {})}

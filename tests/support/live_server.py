@@ -60,6 +60,7 @@ class LiveServer:
             "SECRET_KEY": "browser-test-secret-key-0123456789abcdef",
             "JWT_SECRET_KEY": "browser-test-jwt-key-0123456789abcdef",
             "RATELIMIT_ENABLED": "false",
+            "WORKER_LIMITS": "false",  # load and fault tests send many requests from one worker
             "JEMBATAN_ENV": "development",
             "PYTHONUNBUFFERED": "1",
         })
