@@ -10,6 +10,8 @@ from app.extensions import db
 from app.help.models import HelpRequest
 from app.missions.services import get_by_code
 
+from tests.support.forms import post_page_form
+
 from .conftest import help_body
 
 PER_DAY, OPEN_CAP = 5, 3
@@ -121,7 +123,7 @@ def test_the_limits_hold_across_rest_pages_and_sync(client, create_user, auth, a
     worker = create_user()
     assert post(client, auth(worker)).status_code == 201
     page = app.test_client()
-    assert page.post("/login", data={"phone": worker.phone, "password": "password123"}).status_code == 302
+    assert post_page_form(page, "/login", {"phone": worker.phone, "password": "password123"}).status_code == 302
     form = {k: v for k, v in help_body().items() if k not in ("location", "created_at")}
     csrf = page.get_cookie("csrf_access_token").value
     assert page.post("/help", data={**form, "csrf_token": csrf}).status_code == 302
