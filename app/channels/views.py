@@ -9,7 +9,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import _, _l, translate_message
 from ..security import ADMIN, STAFF, roles_required
-from . import services
+from . import place_choices, services
 from .models import JOB_ORDER_STATUSES, SCHEME_KINDS, SECTORS, Scheme
 from .schemas import JobOrderCreateSchema
 
@@ -122,10 +122,16 @@ def verify():
 @bp.route("/console/job-orders", methods=["GET", "POST"])
 @roles_required(STAFF, ADMIN)
 def console_job_orders():
-    """List the mission's job orders and record a new one (a plain form; the rules are the API's)."""
+    """List the mission's job orders and record a new one (a plain form; the rules are the API's).
+
+    Country and region are picked from lists. Without JavaScript the region list follows the chosen
+    country through the form's second button ("step=regions"), which shows the form again and records
+    nothing.
+    """
     errors, message, form, code = {}, None, {}, 200
     if request.method == "POST":
         form = request.form
+    if request.method == "POST" and form.get("step") != "regions":
         data = {k: v.strip() for k, v in form.items() if k in JobOrderCreateSchema().fields and v.strip()}
         if data.get("positions", "").isdigit():
             data["positions"] = int(data["positions"])
@@ -140,7 +146,13 @@ def console_job_orders():
             errors, message, code = translate_message(exc.errors), str(exc.message), exc.code
         else:
             return redirect(url_for("channel_pages.console_job_orders", created=order.number), code=303)
+    countries = place_choices.countries_for(current_user)
+    country = (form.get("country") or request.args.get("country") or "").strip().upper()[:2]
+    country = country if country in dict(countries) else place_choices.default_country(current_user)
     return render_template("channels/console_job_orders.html", orders=services.job_orders_for(current_user),
                            errors=errors, message=message, form=form, sectors=SECTORS,
                            statuses=JOB_ORDER_STATUSES, created=request.args.get("created", "")[:100],
+                           countries=countries, country=country,
+                           regions=place_choices.regions_for(current_user, country) if country else [],
+                           region_label=place_choices.region_label,
                            label=services.status_label, tone=lambda s: STATUS_TONES.get(s, "bad")), code
