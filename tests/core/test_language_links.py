@@ -51,6 +51,14 @@ def test_language_switch_never_leads_to_another_site(client, path):
         assert urlsplit(urljoin("http://localhost" + path, href)).netloc == "localhost"
 
 
+def test_language_switch_carries_a_same_site_next_and_drops_a_foreign_one(client):
+    links = language_links(client.get("/login?next=/requests%3Ftab%3D2").get_data(as_text=True))
+    assert parse_qsl(urlsplit(links["en"]).query) == [("next", "/requests?tab=2"), ("lang", "en")]
+    for foreign in ["//evil.example", "/%2F%2Fevil.example", "/\\evil.example"]:
+        html = client.get("/login", query_string={"next": foreign}).get_data(as_text=True)
+        assert "evil" not in html and language_links(html)["en"] == "?lang=en"
+
+
 @pytest.mark.parametrize("lang, emergency, help_", [("id", "Darurat", "Minta bantuan"), ("en", "Emergency", "Ask for help")])
 def test_manifest_has_shortcuts_to_emergency_and_help_in_the_language(client, lang, emergency, help_):
     manifest = json.loads(client.get(f"/manifest.webmanifest?lang={lang}").data)
