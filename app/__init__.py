@@ -27,6 +27,7 @@ PAGE_BLUEPRINTS = [
     "app.channels.views:bp",
     "app.console.views:bp",
     "app.console.stats_views:bp",
+    "app.console.admin_views:bp",
     "app.accounts.views:bp",
     "app.api_docs:bp",
     "app.accounts.views:reset_bp",
@@ -64,14 +65,15 @@ def create_app(config: dict | None = None) -> Flask:
     jwt.init_app(app)
     limiter.init_app(app)
 
-    from .i18n import remember_language, select_locale, text_direction
+    from .i18n import language_switch_url, remember_language, select_locale, text_direction
 
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(paths.TRANSLATIONS_DIR))
     app.after_request(remember_language)
     from flask_babel import get_locale
 
-    app.jinja_env.globals.update(text_direction=text_direction, get_locale=get_locale)
+    app.jinja_env.globals.update(text_direction=text_direction, get_locale=get_locale,
+                                 language_switch_url=language_switch_url)
     app.jinja_env.add_extension("jinja2.ext.i18n")
 
     api.init_app(app)

@@ -57,6 +57,22 @@ def remember_language(response):
     return response
 
 
+def language_switch_url(lang: str) -> str:
+    """The link that shows this page in `lang`: the same page with its other query parameters.
+
+    A query-only relative reference (`?licence_number=x&lang=en`) resolves against the page's own
+    address, so it keeps the path and can never lead to another site, whatever the path holds. A
+    `next` that would leave the site is not carried on (the login page refuses it anyway).
+    """
+    from urllib.parse import urlencode
+
+    from .pwa.guards import same_site_path
+
+    pairs = [(k, v) for k, v in request.args.items(multi=True)
+             if k != "lang" and (k != "next" or same_site_path(v, ""))] if request else []
+    return "?" + urlencode(pairs + [("lang", lang)])
+
+
 def text_direction(lang: str) -> str:
     return "rtl" if lang.split("-")[0] in {"ar", "he", "fa", "ur"} else "ltr"
 

@@ -47,6 +47,8 @@ class Agency(IdMixin, TimestampMixin, db.Model):
     __tablename__ = "agencies"
 
     licence_number: Mapped[str] = mapped_column(String(100), unique=True)
+    # The number as compared (app.channels.lookup.number_key): "contoh p3mi 001" finds CONTOH-P3MI-001.
+    licence_key: Mapped[str] = mapped_column(String(100), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16))
     valid_until: Mapped[date | None] = mapped_column(Date)
@@ -62,6 +64,7 @@ class JobOrder(IdMixin, TimestampMixin, db.Model):
     __tablename__ = "job_orders"
 
     number: Mapped[str] = mapped_column(String(100), unique=True)
+    number_key: Mapped[str] = mapped_column(String(100), unique=True)  # app.channels.lookup.number_key
     employer: Mapped[str] = mapped_column(String(200))
     country: Mapped[str] = mapped_column(String(2), index=True)
     region: Mapped[str | None] = mapped_column(String(10))

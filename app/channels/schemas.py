@@ -1,9 +1,10 @@
 """Channels: request and response schemas (texts follow the request's language)."""
 from flask_babel import get_locale
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from ..i18n import _l
 from ..schemas import PageArgs, StrictSchema, Text, UTCDateTime
+from .lookup import number_key
 from .models import AGENCY_STATUSES, JOB_ORDER_STATUSES, SCHEME_KINDS, SECTORS
 
 
@@ -113,6 +114,11 @@ class JobOrderCreateSchema(StrictSchema):
         r"^[A-Za-z]{3}$", error=str(_l("Use a three-letter ISO 4217 currency code, e.g. MYR."))))
     agency_licence = Text(max_length=100, required=True)
     status = fields.String(required=True, validate=validate.OneOf(JOB_ORDER_STATUSES))
+
+    @validates("number")
+    def _number(self, value, **_kwargs):
+        if not number_key(value):
+            raise ValidationError(str(_l("A job order number has letters or digits.")))
 
     @validates_schema
     def _place(self, data, **_kwargs):

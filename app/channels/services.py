@@ -14,6 +14,7 @@ from ..extensions import db
 from ..i18n import _, _l
 from ..missions import routing
 from ..schemas import now_utc
+from .lookup import agency_search_text, number_key, words
 from .models import AGENCY_STATUSES, SCHEME_TEXT_FIELDS, Agency, JobOrder, Scheme
 
 SEED_DIR = Path(__file__).parent / "seed"
@@ -115,17 +116,32 @@ def effective_status(agency: Agency, today: date | None = None) -> str:
 
 
 def get_agency(licence_number: str) -> Agency | None:
-    number = clean_lookup(licence_number)
-    if not number:
+    """The agency with this licence number, however it was typed (case, spaces, dashes: lookup.number_key)."""
+    key = number_key(clean_lookup(licence_number))
+    if not key:
         return None
-    return db.session.scalar(select(Agency).where(Agency.licence_number == number))
+    return db.session.scalar(select(Agency).where(Agency.licence_key == key))
 
 
 def agency_query(q: str | None = None):
+    """Agencies whose number, name, address or branch contain every word of `q` (parts of words too),
+    whatever the case and accents."""
     stmt = select(Agency)
-    for word in _words(q):
+    for word in words(clean_lookup(q)):
         stmt = stmt.where(Agency.search_text.like(like_pattern(word), escape="\\"))
     return stmt
+
+
+AGENCY_NAME_RESULTS = 20
+NAME_MIN_LENGTH = 3  # fewer letters would list every agency
+
+
+def find_agencies_by_name(q: str, limit: int = AGENCY_NAME_RESULTS) -> tuple[list[Agency], bool]:
+    """Agencies matching a typed name (or part of a number), by name; and whether there were more than `limit`."""
+    if len("".join(words(clean_lookup(q)))) < NAME_MIN_LENGTH:
+        return [], False
+    rows = list(db.session.scalars(agency_query(q).order_by(Agency.name, Agency.licence_key).limit(limit + 1)))
+    return rows[:limit], len(rows) > limit
 
 
 AGENCY_COLUMNS = ("licence_number", "name", "status", "valid_until", "address", "branches")
@@ -193,12 +209,16 @@ def parse_agencies_csv(handle) -> AgencyImport:
             result.errors.append((line, f"expected {len(header)} cells, found {len(cells)}"))
             continue
         row, problems = _check_agency_row(dict(zip(header, (c.strip() for c in cells))))
-        if row and row["licence_number"] in seen:
-            problems.append(f"licence_number {row['licence_number']} already on line {seen[row['licence_number']]}")
+        key = number_key(row["licence_number"])
+        if key in seen:
+            earlier_line, earlier = seen[key]
+            problems.append(f"licence_number {row['licence_number']} already on line {earlier_line}" if earlier ==
+                            row["licence_number"] else f"licence_number {row['licence_number']} is the same as "
+                            f"{earlier} on line {earlier_line} once case, spaces and dashes are ignored")
         for problem in problems:
             result.errors.append((line, problem))
         if not problems:
-            seen[row["licence_number"]] = line
+            seen[key] = (line, row["licence_number"])
             result.rows.append(row)
     return result
 
@@ -208,6 +228,8 @@ def _check_agency_row(raw: dict) -> tuple[dict, list[str]]:
     for name in AGENCY_REQUIRED:
         if not raw.get(name):
             problems.append(f"{name} is required")
+    if raw.get("licence_number") and not number_key(raw["licence_number"]):
+        problems.append("licence_number has no letter or digit")
     for name, limit in (("licence_number", 100), ("name", 200), ("address", 400)):
         if len(raw.get(name) or "") > limit:
             problems.append(f"{name} is longer than {limit} characters")
@@ -231,16 +253,15 @@ def _check_agency_row(raw: dict) -> tuple[dict, list[str]]:
 
 
 def upsert_agencies(rows: Iterable[dict], is_sample: bool = False) -> dict:
-    """Insert or update agencies by licence number; rows equal to the stored ones are left alone."""
-    existing = {a.licence_number: a for a in db.session.scalars(select(Agency))}
+    """Insert or update agencies by licence number (its key: a number written differently is the same
+    licence, and takes the new spelling); rows equal to the stored ones are left alone."""
+    existing = {a.licence_key: a for a in db.session.scalars(select(Agency))}
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for row in rows:
-        values = {k: v for k, v in row.items() if k != "licence_number"}
-        values["is_sample"] = is_sample
-        values["search_text"] = " ".join([row["licence_number"], row["name"], row["address"] or "",
-                                          *row["branches"]]).casefold()[:800]
-        outcome = _upsert(existing.get(row["licence_number"]), Agency,
-                          {"licence_number": row["licence_number"]}, values)
+        key = number_key(row["licence_number"])
+        values = dict(row, is_sample=is_sample, search_text=agency_search_text(
+            row["licence_number"], row["name"], row["address"], row["branches"]))
+        outcome = _upsert(existing.get(key), Agency, {"licence_key": key}, values)
         counts[outcome] += 1
     db.session.flush()
     return counts
@@ -257,8 +278,10 @@ def seed_sample_agencies(path: Path = SEED_DIR / "sample_agencies.csv") -> dict:
 
 # --- job orders ----------------------------------------------------------------------------------
 
-UNKNOWN_AGENCY = _l("No licensed agency has this number. An agency without a licence is illegal: do not pay it "
-                    "or hand over your documents. Report it to KP2MI: 0-800-1000 (free, from Indonesia) or "
+# Not found is not proof of anything (a typo, a list behind the registry): warn, do not accuse.
+UNKNOWN_AGENCY = _l("This number is not in our list of licensed agencies. That does not yet mean the agency is "
+                    "illegal, but do not pay it or hand over your documents until KP2MI confirms its licence: "
+                    "recruiting without a licence is illegal. Call KP2MI: 0-800-1000 (free, from Indonesia) or "
                     "+62 21 2924 4800 (from abroad).")
 UNKNOWN_JOB_ORDER = _l("No verified job order has this number. Do not pay or sign anything for this job. Ask the "
                        "agency for the number on its official job order, or call KP2MI: 0-800-1000 (free, from "
@@ -266,10 +289,11 @@ UNKNOWN_JOB_ORDER = _l("No verified job order has this number. Do not pay or sig
 
 
 def get_job_order(number: str) -> JobOrder | None:
-    number = clean_lookup(number)
-    if not number:
+    """The job order with this number, however it was typed (lookup.number_key)."""
+    key = number_key(clean_lookup(number))
+    if not key:
         return None
-    return db.session.scalar(select(JobOrder).where(JobOrder.number == number))
+    return db.session.scalar(select(JobOrder).where(JobOrder.number_key == key))
 
 
 def create_job_order(user, data: dict) -> JobOrder:
@@ -295,7 +319,7 @@ def create_job_order(user, data: dict) -> JobOrder:
                           {"agency_licence": [_("This agency's licence is %(status)s, not active.",
                                                 status=status_label(status))]})
     order = JobOrder(
-        number=data["number"], employer=data["employer"], country=data["country"], region=data.get("region"),
+        number=data["number"], number_key=number_key(data["number"]), employer=data["employer"], country=data["country"], region=data.get("region"),
         sector=data["sector"], positions=data["positions"], salary_offered=data.get("salary_offered"),
         currency=data.get("currency"), agency=agency, status=data["status"], verified_by_id=user.id,
         verified_at=now_utc(), mission_id=mission.id if mission else None,

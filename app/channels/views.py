@@ -9,7 +9,7 @@ from ..access import JOB_ORDERS, requires
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import _, _l, translate_message
-from . import services
+from . import place_choices, services
 from .models import JOB_ORDER_STATUSES, SCHEME_KINDS, SECTORS, Scheme
 from .schemas import JobOrderCreateSchema
 
@@ -27,7 +27,7 @@ KIND_LABELS = {
     "individual": _l("Individual placement"), "one_channel": _l("One-channel system"), "rule": _l("Rule"),
 }
 # Colour class and text label go together: the colour is never the only signal.
-STATUS_TONES = {"active": "ok", "verified": "ok", "suspended": "warn"}
+STATUS_TONES = {"active": "ok", "verified": "ok", "suspended": "warn", "unknown": "warn"}
 
 
 def _lang() -> str:
@@ -88,20 +88,31 @@ def scheme_detail(slug):
 
 @bp.get("/verify")
 def verify():
-    licence_number = (request.args.get("licence_number") or "").strip()[:100]
-    number = (request.args.get("number") or "").strip()[:100]
-    agency_result = order_result = None
-    if licence_number:
-        agency = services.get_agency(licence_number)
-        status = services.effective_status(agency) if agency else "unknown"
-        agency_result = {"query": licence_number, "agency": agency, "status": status}
+    """One box takes the agency's licence number or its name: people in villages know the name.
+
+    A number is compared by its key (case, spaces and dashes do not matter); a text that is no
+    known number is searched among the names, and the matches are listed with their status.
+    """
+    agency_query = services.clean_lookup(request.args.get("licence_number"))[:200]
+    number = services.clean_lookup(request.args.get("number"))[:100]
+    agency_result = order_result = name_results = None
+    if agency_query:
+        agency = services.get_agency(agency_query)
+        matches, more = ([], False) if agency else services.find_agencies_by_name(agency_query)
+        if agency:
+            agency_result = {"query": agency_query, "agency": agency, "status": services.effective_status(agency)}
+        elif matches:
+            name_results = {"query": agency_query, "more": more,
+                            "items": [(a, services.effective_status(a)) for a in matches]}
+        else:
+            agency_result = {"query": agency_query, "agency": None, "status": "unknown"}
     if number:
         order = services.get_job_order(number)
         status = order.status if order else "unknown"
         order_result = {"query": number, "order": order, "status": status,
                         "agency_status": services.effective_status(order.agency) if order else None}
-    return render_template("channels/verify.html", licence_number=licence_number, number=number,
-                           agency_result=agency_result, order_result=order_result,
+    return render_template("channels/verify.html", licence_number=agency_query, number=number,
+                           agency_result=agency_result, name_results=name_results, order_result=order_result,
                            hotlines=services.kp2mi_hotlines(_lang()), tone=lambda s: STATUS_TONES.get(s, "bad"),
                            label=services.status_label)
 
@@ -111,10 +122,16 @@ def verify():
 @bp.route("/console/job-orders", methods=["GET", "POST"])
 @requires(JOB_ORDERS)
 def console_job_orders():
-    """List the mission's job orders and record a new one (a plain form; the rules are the API's)."""
+    """List the mission's job orders and record a new one (a plain form; the rules are the API's).
+
+    Country and region are picked from lists. Without JavaScript the region list follows the chosen
+    country through the form's second button ("step=regions"), which shows the form again and records
+    nothing.
+    """
     errors, message, form, code = {}, None, {}, 200
     if request.method == "POST":
         form = request.form
+    if request.method == "POST" and form.get("step") != "regions":
         data = {k: v.strip() for k, v in form.items() if k in JobOrderCreateSchema().fields and v.strip()}
         if data.get("positions", "").isdigit():
             data["positions"] = int(data["positions"])
@@ -129,7 +146,13 @@ def console_job_orders():
             errors, message, code = translate_message(exc.errors), str(exc.message), exc.code
         else:
             return redirect(url_for("channel_pages.console_job_orders", created=order.number), code=303)
+    countries = place_choices.countries_for(current_user)
+    country = (form.get("country") or request.args.get("country") or "").strip().upper()[:2]
+    country = country if country in dict(countries) else place_choices.default_country(current_user)
     return render_template("channels/console_job_orders.html", orders=services.job_orders_for(current_user),
                            errors=errors, message=message, form=form, sectors=SECTORS,
                            statuses=JOB_ORDER_STATUSES, created=request.args.get("created", "")[:100],
+                           countries=countries, country=country,
+                           regions=place_choices.regions_for(current_user, country) if country else [],
+                           region_label=place_choices.region_label,
                            label=services.status_label, tone=lambda s: STATUS_TONES.get(s, "bad")), code

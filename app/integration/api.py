@@ -4,12 +4,10 @@ import uuid
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 from flask_smorest import Blueprint, abort
-from sqlalchemy import select
 
 from ..access import MATCHING, STATS, requires
 from ..extensions import db
 from ..i18n import _
-from ..pagination import keyset_page
 from ..security import BEARER
 from . import matching
 from .models import MatchProposal
@@ -41,10 +39,7 @@ class Proposals(MethodView):
     @blp.doc(security=BEARER)
     def get(self, args):
         """Match proposals (default: open ones), best score first."""
-        stmt = select(MatchProposal).where(MatchProposal.status == args["status"])
-        return keyset_page(stmt, [(MatchProposal.score, "desc"), (MatchProposal.id, "asc")],
-                           lambda p: (p.score, p.id), cursor=args["cursor"], limit=args["limit"],
-                           scope="proposals:" + args["status"])
+        return matching.list_proposals(args["status"], cursor=args["cursor"], limit=args["limit"])
 
 
 def _decide(proposal_id: uuid.UUID, confirm: bool):

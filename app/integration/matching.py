@@ -329,6 +329,15 @@ def match() -> dict:
     return {"linked": linked, "proposed": proposed}
 
 
+def list_proposals(status: str = PROPOSED, *, cursor: str | None = None, limit: int = 50) -> dict:
+    """Proposals of one status, best score first, keyset-paginated (the API and the console page)."""
+    from ..pagination import keyset_page
+
+    stmt = select(MatchProposal).where(MatchProposal.status == status)
+    return keyset_page(stmt, [(MatchProposal.score, "desc"), (MatchProposal.id, "asc")],
+                       lambda p: (p.score, p.id), cursor=cursor, limit=limit, scope="proposals:" + status)
+
+
 def decide(proposal: MatchProposal, confirm: bool, admin) -> MatchProposal:
     """Confirm (the worker and the placement become one person) or reject a proposal."""
     if proposal.status != PROPOSED:

@@ -372,6 +372,13 @@ def manifest():
             {"src": "/static/icons/maskable-512.png", "sizes": "512x512", "type": "image/png",
              "purpose": "maskable"},
         ],
+        # A long press on the home-screen icon goes straight to the two screens that matter in trouble.
+        "shortcuts": [
+            {"name": _("Emergency: who to call now"), "short_name": _("Emergency"), "url": "/emergency",
+             "icons": [{"src": "/static/icons/icon-192.png", "sizes": "192x192", "type": "image/png"}]},
+            {"name": _("Ask the embassy or consulate for help"), "short_name": _("Ask for help"), "url": "/help",
+             "icons": [{"src": "/static/icons/icon-192.png", "sizes": "192x192", "type": "image/png"}]},
+        ],
     }
     response = current_app.response_class(json.dumps(body, ensure_ascii=False), mimetype="application/manifest+json")
     response.headers["Cache-Control"] = "no-cache"

@@ -60,19 +60,21 @@ def test_unknown_scheme_page_is_404_html(client, seeded):
     assert response.status_code == 404 and response.mimetype == "text/html"
 
 
-@pytest.mark.parametrize("licence, status, label_id, label_en", [
-    ("CONTOH-P3MI-001", "active", "AKTIF", "ACTIVE"),
-    ("CONTOH-P3MI-003", "suspended", "DIBEKUKAN", "SUSPENDED"),
-    ("CONTOH-P3MI-004", "revoked", "DICABUT", "REVOKED"),
-    ("CONTOH-P3MI-005", "expired", "KEDALUWARSA", "EXPIRED"),
-    ("NO-SUCH", "unknown", "TIDAK DIKENAL", "UNKNOWN"),
+@pytest.mark.parametrize("licence, status, tone, title_id, title_en", [
+    ("CONTOH-P3MI-001", "active", "ok", "Terdaftar dan aktif", "Registered and active"),
+    ("CONTOH-P3MI-003", "suspended", "warn", "Izin dibekukan", "Licence suspended"),
+    ("CONTOH-P3MI-004", "revoked", "bad", "Izin dicabut", "Licence revoked"),
+    ("CONTOH-P3MI-005", "expired", "bad", "Izin sudah habis", "Licence expired"),
+    ("NO-SUCH", "unknown", "warn", "Tidak ditemukan di daftar kami", "Not found in our list"),
 ])
-def test_verify_agency_answers_with_colour_and_label(client, seeded, licence, status, label_id, label_en):
-    for lang, label in (("id", label_id), ("en", label_en)):
+def test_verify_agency_answers_with_a_banner_icon_and_headline(client, seeded, licence, status, tone, title_id,
+                                                              title_en):
+    for lang, title in (("id", title_id), ("en", title_en)):
         html = page(client, f"/verify?licence_number={licence}", lang)
-        assert f'data-status="{status}"' in html
-        tone = {"active": "ok", "suspended": "warn"}.get(status, "bad")
-        assert f'class="badge {tone}">{label}</span>' in html
+        assert f'<section class="verdict-banner {tone}" data-status="{status}" role="status"' in html
+        banner = html.split('class="verdict-banner', 1)[1].split("</section>", 1)[0]
+        assert '<svg class="verdict-icon"' in banner and 'aria-hidden="true"' in banner
+        assert f'<h2 id="agency-verdict">{title}</h2>' in banner
         assert "0-800-1000" in html and "+62 21 2924 4800" in html
     assert "<script" not in main(html)
 
@@ -102,4 +104,4 @@ def test_language_choice_sticks_across_pages(client, seeded):
     assert "Legal basis" in page(client, "/channels/eps-korea-g2g?lang=en", "id")
     # The ?lang= choice is kept in a cookie: the next page is in English too, whatever the browser says.
     html = page(client, "/verify?licence_number=CONTOH-P3MI-004", "id")
-    assert '<html lang="en"' in html and "REVOKED" in html
+    assert '<html lang="en"' in html and "Licence revoked" in html
