@@ -8,6 +8,8 @@ from ..extensions import db
 from ..types import IdMixin, TimestampMixin
 
 MISSION_KINDS = ("embassy", "consulate_general", "consulate", "economic_office")
+# The Indonesian abbreviations every worker knows (Kemlu's own usage).
+SHORT_KINDS_ID = {"embassy": "KBRI", "consulate_general": "KJRI", "consulate": "KRI", "economic_office": "KDEI"}
 
 
 class Mission(IdMixin, TimestampMixin, db.Model):
@@ -30,6 +32,12 @@ class Mission(IdMixin, TimestampMixin, db.Model):
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_id
+
+    def short_name(self, lang: str) -> str:
+        """As workers say it: "KJRI Kota Kinabalu" in Indonesian; the full name in English."""
+        if lang == "en":
+            return self.name_en
+        return f"{SHORT_KINDS_ID.get(self.kind, '')} {self.city}".strip()
 
 
 class Jurisdiction(IdMixin, TimestampMixin, db.Model):
