@@ -1,4 +1,4 @@
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from ..i18n import _
 from ..missions.schemas import MissionSchema
@@ -8,22 +8,51 @@ from .services import normalise_phone
 LANGUAGE = validate.OneOf(["id", "en"])
 
 
+def _known_country(value: str) -> None:
+    from ..missions.services import valid_country
+
+    if not valid_country(value):
+        raise ValidationError(_("Choose the country from the list."))
+
+
+class PhoneCountry(fields.String):
+    """`phone_country`: where a phone number typed without its country code is read (ISO alpha-2)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(load_default="ID", validate=[validate.Length(equal=2), _known_country], **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).upper()
+
+
 class RegisterSchema(StrictSchema):
     phone = fields.String(required=True, validate=validate.Length(max=32))
+    phone_country = PhoneCountry()
     password = fields.String(required=True, validate=[validate.Length(min=8, max=128), no_control_characters])
     full_name = Text(required=True, max_length=120)
     language = fields.String(load_default="id", validate=LANGUAGE)
 
-    @validates("phone")
-    def _phone(self, value, **_kwargs):
+    @validates_schema(skip_on_field_errors=False)  # shown with the other fields' errors, not after them
+    def _phone(self, data, **_kwargs):
+        if "phone" not in data or "phone_country" not in data:
+            return  # missing or already refused
         try:
-            normalise_phone(value)
+            normalise_phone(data["phone"], data["phone_country"])
         except ValueError:
-            raise ValidationError(_("Enter a valid phone number with its country code, e.g. +62 812 3456 7890.")) from None
+            from ..presence.schemas import PHONE_INVALID
+
+            raise ValidationError(str(PHONE_INVALID), "phone") from None
+
+    @post_load
+    def _e164(self, data, **_kwargs):
+        """The number as stored and answered: E.164."""
+        data["phone"] = normalise_phone(data["phone"], data.pop("phone_country", None))
+        return data
 
 
 class LoginSchema(StrictSchema):
     phone = fields.String(validate=validate.Length(max=32))
+    phone_country = PhoneCountry()
     email = fields.String(validate=validate.Length(max=254))
     password = fields.String(required=True, validate=validate.Length(max=128))
 
@@ -31,6 +60,18 @@ class LoginSchema(StrictSchema):
     def _one_identifier(self, data, **_kwargs):
         if not data.get("phone") and not data.get("email"):
             raise ValidationError(_("Give a phone number or an email address."), "phone")
+
+    @post_load
+    def _e164(self, data, **_kwargs):
+        """A phone typed as dialled at home is looked up in E.164; one that reads as no number
+        stays as typed and simply matches no account (the same 401 as a wrong password)."""
+        country = data.pop("phone_country", None)
+        if data.get("phone"):
+            try:
+                data["phone"] = normalise_phone(data["phone"], country)
+            except ValueError:
+                pass
+        return data
 
 
 class UserSchema(Schema):

@@ -41,10 +41,11 @@ class AccountError(Exception):
         self.message, self.field, self.code = message, field, code
 
 
-def normalise_phone(raw: str) -> str:
-    """Parse a phone number given with its country code and return it in E.164."""
+def normalise_phone(raw: str, country: str | None = None) -> str:
+    """A phone number in E.164. One typed without its country code ("0812 3456 7890") is read
+    as dialled in `country` (ISO 3166-1 alpha-2); without `country` the code must be given."""
     try:
-        number = phonenumbers.parse(raw, None)
+        number = phonenumbers.parse(raw, (country or "").upper() or None)
     except phonenumbers.NumberParseException:
         raise ValueError("unparseable") from None
     if not phonenumbers.is_valid_number(number):
