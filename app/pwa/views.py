@@ -17,6 +17,7 @@ from ..accounts.api import auth_limit
 from ..accounts.schemas import RegisterSchema
 from ..extensions import db, limiter
 from ..i18n import _, _l, translate_message
+from ..missions.models import SHORT_KINDS_ID
 
 bp = Blueprint("pwa", __name__, template_folder="templates")
 
@@ -60,12 +61,17 @@ def login():
     error = None
     if request.method == "POST":
         identifier = (request.form.get("phone") or request.form.get("email") or "").strip()
+        if identifier and "@" not in identifier:
+            try:  # typed as dialled at home ("0812..."): looked up in E.164
+                identifier = accounts.normalise_phone(identifier, request.form.get("phone_country") or "ID")
+            except ValueError:
+                pass
         user = accounts.authenticate(identifier, request.form.get("password", ""))
         if user is not None:
             default = "/console" if user.role in ("staff", "admin") else url_for("pwa.home")
             return _login_response(user, _safe_next(default))
         error = _("Wrong phone number, email or password.")
-    return render_template("pwa/login.html", error=error), 401 if error else 200
+    return render_template("pwa/login.html", error=error, phone_countries=_phone_countries()), 401 if error else 200
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -73,7 +79,7 @@ def login():
 def register():
     errors, form = {}, request.form
     if request.method == "POST":
-        data = {k: v for k, v in form.items() if k in ("phone", "password", "full_name", "language") and v}
+        data = {k: v for k, v in form.items() if k in ("phone", "phone_country", "password", "full_name", "language") and v}
         try:
             data = RegisterSchema().load(data)
         except ValidationError as exc:
@@ -86,7 +92,8 @@ def register():
                 errors = {"phone": [_("This phone number is already registered. Log in instead.")]}
             else:
                 return _login_response(user, _safe_next(url_for("pwa.home")))
-    return render_template("pwa/register.html", errors=errors, form=form), 422 if errors else 200
+    return render_template("pwa/register.html", errors=errors, form=form, phone_countries=_phone_countries()), \
+        422 if errors else 200
 
 
 @bp.post("/logout")
@@ -127,7 +134,7 @@ HOTLINES_FILE = Path(__file__).resolve().parent.parent / "missions" / "seed" / "
 STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
 # What the service worker keeps for offline use; its version is a hash of these files.
 SHELL_PAGES = ["/", "/help", "/requests", "/presence", "/emergency", "/channels", "/offline"]
-SHELL_STATIC = ["css/app.css", "js/app.js", "js/store.js", "js/sync.js", "icons/icon-192.png"]
+SHELL_STATIC = ["css/app.css", "js/app.js", "js/store.js", "js/sync.js", "js/places.js", "icons/icon-192.png"]
 # Imported by module path, so kept under their plain URLs; the rest under the versioned URLs the
 # pages use, which the service worker's install then finds in the HTTP cache.
 UNVERSIONED = {"js/store.js", "js/sync.js"}
@@ -151,19 +158,38 @@ def _labels() -> dict:
         "login": _("Log in so that your saved items can be sent."),
         "offline": _("You are offline. What you write is kept on your phone."),
         "reference": _("Reference"),
+        "sent_to": _("Sent to %(mission)s"),
+        # Missions as workers name them ("KJRI Kota Kinabalu"); in English by their full name.
+        "mission_kinds": {} if str(get_locale()) == "en" else SHORT_KINDS_ID,
     }
 
 
-def _countries() -> list[tuple[str, str]]:
-    """(code, name) of the countries with an Indonesian mission, by name."""
-    import pycountry
-    from sqlalchemy import select
+def _place_choices(country: str | None) -> dict:
+    """The country and region lists of a place form, in the page's language.
 
-    from ..missions.models import Mission
+    The regions are those of the chosen country, rendered here so that the form works
+    without JavaScript; with it, the page script refills them from /api/v1/places.
+    """
+    from ..missions import places
 
-    codes = db.session.scalars(select(Mission.country).distinct()).all()
-    names = [(c, getattr(pycountry.countries.get(alpha_2=c), "name", c)) for c in codes]
-    return sorted(names, key=lambda pair: pair[1])
+    lang = str(get_locale() or "id")
+    main = set(places.main_destinations())
+    everything = places.countries(lang)
+    chosen = places.country(country or "", lang) or places.country("MY", lang)
+    return {"main_countries": [c for c in everything if c["code"] in main],
+            "other_countries": [c for c in everything if c["code"] not in main],
+            "chosen_country": chosen["code"], "regions": chosen["regions"]}
+
+
+def _phone_countries() -> list[dict]:
+    """Where a phone number typed without its country code may come from: home, then the main destinations."""
+    import phonenumbers
+
+    from ..missions import places
+
+    lang = str(get_locale() or "id")
+    return [{"code": code, "name": f"{places.country_name(code, lang)} (+{phonenumbers.country_code_for_region(code)})"}
+            for code in ("ID", *places.main_destinations())]
 
 
 def _current_presence(user):
@@ -222,6 +248,20 @@ def _submit(schema, service, fields) -> dict:
         return {"_": [str(exc.message)]}
 
 
+def _showing_regions() -> bool:
+    """The no-JavaScript "show the regions" button: the form comes back with the chosen
+    country's regions and what was typed, and nothing is saved."""
+    return bool(request.form.get("show_regions"))
+
+
+def _form_country() -> str | None:
+    """The country the form shows: as posted, else the current report's, else Malaysia."""
+    if request.form.get("country"):
+        return request.form["country"]
+    presence = _current_presence(page_user())
+    return presence.country if presence else None
+
+
 HELP_FIELDS = ("id", "category", "urgency", "description", "country", "region", "city", "contact_phone")
 
 
@@ -229,7 +269,7 @@ HELP_FIELDS = ("id", "category", "urgency", "description", "country", "region", 
 def help_page():
     """A new help request. With JavaScript it goes to the outbox; without, it is posted here."""
     errors = {}
-    if request.method == "POST":
+    if request.method == "POST" and not _showing_regions():
         refused = _require_login()
         if refused:
             return refused
@@ -240,21 +280,24 @@ def help_page():
         if not errors:
             return redirect(url_for("pwa.requests_page"))
     return _page("pwa/help.html", 422 if errors else 200, errors=errors, form=request.form,
-                 new_id=str(uuid.uuid4()), countries=_countries(),
-                 categories=CATEGORY_LABELS, urgencies=URGENCY_LABELS)
+                 new_id=str(uuid.uuid4()), categories=CATEGORY_LABELS, urgencies=URGENCY_LABELS,
+                 **_place_choices(_form_country()))
 
 
 @bp.get("/requests")
 def requests_page():
     """The worker's requests: the server's list, which the page script merges with the outbox."""
     user = page_user()
-    items = []
+    items, missions = [], {}
     if user is not None:
         from ..help.schemas import HelpRequestSchema
         from ..help.services import list_for_worker
 
-        items = HelpRequestSchema(many=True).dump(list_for_worker(user, limit=100)["items"])
-    return _page("pwa/requests.html", items=items, status_labels=STATUS_LABELS, categories=CATEGORY_LABELS)
+        rows = list_for_worker(user, limit=100)["items"]
+        items = HelpRequestSchema(many=True).dump(rows)
+        missions = {str(row.id): row.mission for row in rows}
+    return _page("pwa/requests.html", items=items, missions=missions, status_labels=STATUS_LABELS,
+                 categories=CATEGORY_LABELS)
 
 
 PRESENCE_FIELDS = ("id", "passport_number", "nik", "country", "region", "city", "address", "employer_name",
@@ -266,7 +309,7 @@ PRESENCE_FIELDS = ("id", "passport_number", "nik", "country", "region", "city", 
 def presence_page():
     """Lapor diri: tell the mission where the worker lives and works."""
     errors = {}
-    if request.method == "POST":
+    if request.method == "POST" and not _showing_regions():
         refused = _require_login()
         if refused:
             return refused
@@ -277,7 +320,7 @@ def presence_page():
         if not errors:
             return redirect(url_for("pwa.presence_page"))
     return _page("pwa/presence.html", 422 if errors else 200, errors=errors, form=request.form,
-                 new_id=str(uuid.uuid4()), countries=_countries(), sectors=SECTOR_LABELS)
+                 new_id=str(uuid.uuid4()), sectors=SECTOR_LABELS, **_place_choices(_form_country()))
 
 
 @lru_cache(maxsize=1)

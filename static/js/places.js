@@ -1,0 +1,41 @@
+// Place forms (/presence, /help): the region list follows the chosen country. Regions come from
+// /api/v1/places, which the service worker keeps, so this works offline for the countries seen
+// before and for the main destinations (fetched once a day while online). Without JavaScript the
+// form's "show the regions" button asks the server for the same list.
+const lang = document.documentElement.lang || 'id';
+const url = (code) => `/api/v1/places/${encodeURIComponent(code)}?lang=${encodeURIComponent(lang)}`;
+const DAY_MS = 24 * 3600 * 1000;
+
+async function fill(code, select, button) {
+  const first = select.options[0];
+  try {
+    const response = await fetch(url(code), { credentials: 'omit' });
+    if (!response.ok) throw new Error(String(response.status));
+    const { regions } = await response.json();
+    select.replaceChildren(first, ...regions.map((r) => new Option(r.name, r.code)));
+  } catch (e) {
+    // Offline and never fetched: the city alone still finds the region on the server.
+    select.replaceChildren(first);
+    if (button) button.hidden = false;
+  }
+  select.value = '';
+}
+
+function warm(country) {
+  const key = `places-warm-${lang}`;
+  if (!navigator.onLine || !navigator.serviceWorker?.controller) return;
+  if (Date.now() - Number(localStorage.getItem(key) || 0) < DAY_MS) return;
+  const codes = [...country.querySelectorAll('optgroup:first-child option')].map((o) => o.value);
+  Promise.all(codes.map((code) => fetch(url(code), { credentials: 'omit' }).catch(() => null)))
+    .then(() => localStorage.setItem(key, String(Date.now())));
+}
+
+for (const form of document.querySelectorAll('form')) {
+  const country = form.querySelector('[data-places-country]');
+  const region = form.querySelector('[data-places-region]');
+  if (!country || !region) continue;
+  const button = form.querySelector('[data-show-regions]');
+  if (button) button.hidden = true;
+  country.addEventListener('change', () => fill(country.value, region, button));
+  warm(country);
+}
