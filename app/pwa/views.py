@@ -248,12 +248,6 @@ def _submit(schema, service, fields) -> dict:
         return {"_": [str(exc.message)]}
 
 
-def _showing_regions() -> bool:
-    """The no-JavaScript "show the regions" button: the form comes back with the chosen
-    country's regions and what was typed, and nothing is saved."""
-    return bool(request.form.get("show_regions"))
-
-
 def _form_country() -> str | None:
     """The country the form shows: as posted, else the current report's, else Malaysia."""
     if request.form.get("country"):
@@ -269,7 +263,7 @@ HELP_FIELDS = ("id", "category", "urgency", "description", "country", "region", 
 def help_page():
     """A new help request. With JavaScript it goes to the outbox; without, it is posted here."""
     errors = {}
-    if request.method == "POST" and not _showing_regions():
+    if request.method == "POST":
         refused = _require_login()
         if refused:
             return refused
@@ -309,7 +303,7 @@ PRESENCE_FIELDS = ("id", "passport_number", "nik", "country", "region", "city", 
 def presence_page():
     """Lapor diri: tell the mission where the worker lives and works."""
     errors = {}
-    if request.method == "POST" and not _showing_regions():
+    if request.method == "POST":
         refused = _require_login()
         if refused:
             return refused

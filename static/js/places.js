@@ -1,23 +1,23 @@
 // Place forms (/presence, /help): the region list follows the chosen country. Regions come from
 // /api/v1/places, which the service worker keeps, so this works offline for the countries seen
 // before and for the main destinations (fetched once a day while online). Without JavaScript the
-// form's "show the regions" button asks the server for the same list.
+// server lists the regions of the country last sent.
 const lang = document.documentElement.lang || 'id';
 const url = (code) => `/api/v1/places/${encodeURIComponent(code)}?lang=${encodeURIComponent(lang)}`;
 const DAY_MS = 24 * 3600 * 1000;
 
-async function fill(code, select, button) {
+async function fill(code, select) {
   const first = select.options[0];
+  select.dataset.country = code;
+  let regions = [];
   try {
     const response = await fetch(url(code), { credentials: 'omit' });
-    if (!response.ok) throw new Error(String(response.status));
-    const { regions } = await response.json();
-    select.replaceChildren(first, ...regions.map((r) => new Option(r.name, r.code)));
+    if (response.ok) ({ regions } = await response.json());
   } catch (e) {
     // Offline and never fetched: the city alone still finds the region on the server.
-    select.replaceChildren(first);
-    if (button) button.hidden = false;
   }
+  if (select.dataset.country !== code) return;  // the worker chose another country meanwhile
+  select.replaceChildren(first, ...regions.map((r) => new Option(r.name, r.code)));
   select.value = '';
 }
 
@@ -34,8 +34,6 @@ for (const form of document.querySelectorAll('form')) {
   const country = form.querySelector('[data-places-country]');
   const region = form.querySelector('[data-places-region]');
   if (!country || !region) continue;
-  const button = form.querySelector('[data-show-regions]');
-  if (button) button.hidden = true;
-  country.addEventListener('change', () => fill(country.value, region, button));
+  country.addEventListener('change', () => fill(country.value, region));
   warm(country);
 }

@@ -36,14 +36,17 @@ def test_presence_page_offers_countries_in_indonesian_and_the_regions_of_the_cho
     regions = options(page, "region")
     assert regions[0][0] == "" and ("MY-12", "Sabah") in regions and ("MY-13", "Sarawak") in regions
     assert "MY-12 untuk Sabah" not in page and "ISO 3166" not in page
-    assert 'name="show_regions"' in page  # the no-JavaScript way to another country's regions
+    assert "<noscript>" in page  # without JavaScript: what to do after changing the country
 
 
-def test_show_regions_brings_the_chosen_countrys_regions_and_keeps_what_was_typed(client):
-    r = client.post("/presence?lang=id", data={"country": "SA", "show_regions": "1", "city": "Jeddah",
-                                               "address": "Jalan Palestina 5"})
-    assert r.status_code == 200
+def test_a_form_sent_back_lists_the_regions_of_the_country_sent_and_keeps_what_was_typed(client, create_user):
+    csrf = login(client, create_user())
+    # The worker changed the country to Saudi Arabia but kept a Malaysian region (no JavaScript).
+    r = client.post("/presence?lang=id", data=presence_form(csrf, country="SA", region="MY-12", city="Jeddah",
+                                                            address="Jalan Palestina 5"))
+    assert r.status_code == 422
     page = r.get_data(as_text=True)
+    assert "Wilayah ini tidak ada di negara yang dipilih. Pilih wilayahnya lagi." in page
     assert re.search(r'<option value="SA" selected>', page)
     regions = dict(options(page, "region"))
     assert regions["SA-02"].startswith("Makkah") and "MY-12" not in regions
