@@ -88,6 +88,20 @@ def test_a_city_without_region_reaches_the_consulate_that_serves_it(page, live_s
     page.goto("/presence")
     assert page.locator("select[name=region]").input_value() == "MY-12"  # the inferred region, shown
 
+    # A help request from the same city: its card (drawn by the page script) says where it went.
+    page.goto("/help")
+    page.select_option("select[name=category]", "unpaid_wages")
+    page.fill("textarea[name=description]", "Gaji belum dibayar tiga bulan.")
+    page.fill("input[name=city]", "kota kinabalu")
+    page.fill("input[name=contact_phone]", "012-345 6789")
+    with page.expect_navigation():
+        page.click("#help-form button[type=submit]")
+    page.wait_for_selector("#my-requests > li[data-sync-state=synced]", timeout=SYNC_TIMEOUT_MS)
+    page.reload()
+    card = page.locator("#my-requests > li", has_text="Gaji belum dibayar tiga bulan.")
+    card.locator(".sent-to").wait_for()
+    assert card.locator(".sent-to").inner_text() == "Dikirim ke KJRI Kota Kinabalu"
+
 
 def test_regions_of_the_main_destinations_come_offline(page, context, live_server):
     register(page)
