@@ -7,6 +7,7 @@ const url = (code) => `/api/v1/places/${encodeURIComponent(code)}?lang=${encodeU
 const DAY_MS = 24 * 3600 * 1000;
 
 async function fill(code, select) {
+  if (select.dataset.country === code) return;
   const first = select.options[0];
   select.dataset.country = code;
   let regions = [];
@@ -17,8 +18,9 @@ async function fill(code, select) {
     // Offline and never fetched: the city alone still finds the region on the server.
   }
   if (select.dataset.country !== code) return;  // the worker chose another country meanwhile
+  const chosen = select.value;  // a region of this country picked while the list was coming stays
   select.replaceChildren(first, ...regions.map((r) => new Option(r.name, r.code)));
-  select.value = '';
+  select.value = regions.some((r) => r.code === chosen) ? chosen : '';
 }
 
 function warm(country) {
@@ -34,6 +36,7 @@ for (const form of document.querySelectorAll('form')) {
   const country = form.querySelector('[data-places-country]');
   const region = form.querySelector('[data-places-region]');
   if (!country || !region) continue;
+  region.dataset.country = country.value;  // the server listed this country's regions
   country.addEventListener('change', () => fill(country.value, region));
   warm(country);
 }
