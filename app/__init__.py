@@ -12,6 +12,7 @@ API_BLUEPRINTS = [
     "app.accounts.api:me_blp",
     "app.accounts.users_api:blp",
     "app.missions.api:blp",
+    "app.missions.api:places_blp",
     "app.presence.api:blp",
     "app.help.api:blp",
     "app.help.api:queue_blp",

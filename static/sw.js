@@ -42,7 +42,7 @@ self.addEventListener('install', (event) => {
 
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
-    for (const key of await caches.keys()) if (key !== CACHE) await caches.delete(key);
+    for (const key of await caches.keys()) if (key !== CACHE && key !== PLACES) await caches.delete(key);
     await self.clients.claim();
   })());
 });
@@ -80,10 +80,28 @@ async function asset(request) {
   return response;
 }
 
+// Public reference data (countries and regions for the place forms): fresh when online, the kept
+// copy offline. Kept apart from the shell, so a new version does not drop it.
+const PLACES = 'places-v1';
+async function reference(request) {
+  const cache = await caches.open(PLACES);
+  try {
+    const response = await withTimeout(fetch(request), PAGE_TIMEOUT_MS);
+    if (response.ok) await cache.put(request, response.clone());
+    return response;
+  } catch (e) {
+    return (await cache.match(request)) || Response.error();
+  }
+}
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith('/api/v1/places')) {
+    event.respondWith(reference(request));
+    return;
+  }
   // The API is never cached here: personal answers live in IndexedDB, not in HTTP caches.
   if (url.pathname.startsWith('/api/') || url.pathname === '/sw.js' || url.pathname.startsWith('/console')) return;
   if (request.mode === 'navigate') {

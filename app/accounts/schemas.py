@@ -26,13 +26,16 @@ class PhoneSchema(StrictSchema):
     phone = fields.String(required=True, validate=validate.Length(max=32))
     phone_country = phone_country_field()
 
-    @validates_schema(skip_on_field_errors=True)
+    @validates_schema(skip_on_field_errors=False)  # shown with the other fields' errors, not after them
     def _phone(self, data, **_kwargs):
+        if "phone" not in data or "phone_country" not in data:
+            return  # missing or already refused
         try:
             normalise_phone(data["phone"], data["phone_country"])
         except ValueError:
-            raise ValidationError(_("Enter a valid phone number with its country code, e.g. +62 812 3456 7890."),
-                                  "phone") from None
+            from ..presence.schemas import PHONE_INVALID
+
+            raise ValidationError(str(PHONE_INVALID), "phone") from None
 
     @post_load
     def _e164(self, data, **_kwargs):

@@ -2,11 +2,11 @@
 from datetime import timedelta
 
 from flask import current_app
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from ..i18n import _
-from ..missions.schemas import MissionSchema
-from ..presence.schemas import Phone, StaffPresenceSchema, place_errors
+from ..missions.schemas import MissionSchema, complete_place, place_errors
+from ..presence.schemas import Phone, StaffPresenceSchema
 from ..schemas import PageArgs, StrictSchema, Text, UTCDateTime, now_utc, page_schema
 from .models import CATEGORIES, STATUSES, URGENCIES
 from .priority import BANDS, band_name
@@ -30,7 +30,7 @@ class HelpRequestInSchema(StrictSchema):
     country = fields.String(required=True, validate=validate.Length(equal=2))
     region = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=4, max=10))
     city = Text(load_default=None, allow_none=True, max_length=100)
-    contact_phone = Phone(load_default=None, allow_none=True)
+    contact_phone = Phone(load_default=None, allow_none=True, country_field="country")
     location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
     created_at = UTCDateTime(load_default=None)
 
@@ -39,6 +39,10 @@ class HelpRequestInSchema(StrictSchema):
         errors = place_errors(data)
         if errors:
             raise ValidationError(errors)
+
+    @post_load
+    def _region_from_city(self, data, **_kwargs):
+        return complete_place(data)
 
 
 class MessageInSchema(StrictSchema):

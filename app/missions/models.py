@@ -8,6 +8,8 @@ from ..extensions import db
 from ..types import IdMixin, TimestampMixin
 
 MISSION_KINDS = ("embassy", "consulate_general", "consulate", "economic_office")
+# The Indonesian abbreviations every worker knows (Kemlu's own usage).
+SHORT_KINDS_ID = {"embassy": "KBRI", "consulate_general": "KJRI", "consulate": "KRI", "economic_office": "KDEI"}
 
 
 class Mission(IdMixin, TimestampMixin, db.Model):
@@ -38,7 +40,11 @@ class Mission(IdMixin, TimestampMixin, db.Model):
     @property
     def short_name(self) -> str:
         """`KJRI Kota Kinabalu`: the office's Indonesian abbreviation and its city, as workers say it."""
-        return f"{self.code.split('-', 1)[0]} {self.city}"
+        return f"{SHORT_KINDS_ID.get(self.kind, '')} {self.city}".strip()
+
+    def short_name_for(self, lang: str) -> str:
+        """As workers say it: "KJRI Kota Kinabalu" in Indonesian; the full name in English."""
+        return self.name_en if lang == "en" else self.short_name
 
     @property
     def emergency_phones(self) -> list[dict]:

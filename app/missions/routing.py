@@ -9,6 +9,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 
+import pycountry
 from sqlalchemy import select
 
 from ..extensions import db
@@ -46,7 +47,8 @@ def forget_table() -> None:
     _loaded_at = float("-inf")
 
 
-def _listings(country: str) -> list[Listing]:
+def listings(country: str) -> list[Listing]:
+    """The places that missions list in `country` (from the cached table)."""
     global _table, _loaded_at
     if time.monotonic() - _loaded_at > TABLE_SECONDS:
         table: dict[str, list[Listing]] = {}
@@ -64,23 +66,32 @@ def route_id(country: str, region: str | None = None, city: str | None = None) -
     """The id of the mission serving (country, region, city); the most specific listing wins.
 
     1. a listing of the region with that city (a region split between missions);
-    2. a listing of the whole region;
+    2. a listing of the whole region; then 1 and 2 for the region it belongs to, where
+       ISO 3166-2 nests regions (a Philippine province within its region);
     3. a listing of the whole country: the embassy, or the mission accredited
        to that country from a neighbouring one.
     """
-    listings = _listings((country or "").upper())
-    region = (region or "").upper() or None
+    places = listings((country or "").upper())
     key = city_key(city)
-    if region and key:
-        for listing in listings:
-            if listing.region == region and key in listing.city_keys:
+    for code in _region_and_parent(region):
+        if key:
+            for listing in places:
+                if listing.region == code and key in listing.city_keys:
+                    return listing.mission_id
+        for listing in places:
+            if listing.region == code and not listing.city_keys:
                 return listing.mission_id
-    if region:
-        for listing in listings:
-            if listing.region == region and not listing.city_keys:
-                return listing.mission_id
-    whole_country = sorted((l for l in listings if l.region is None), key=lambda l: l.rank)
+    whole_country = sorted((l for l in places if l.region is None), key=lambda l: l.rank)
     return whole_country[0].mission_id if whole_country else None
+
+
+def _region_and_parent(region: str | None) -> list[str]:
+    region = (region or "").upper()
+    if not region:
+        return []
+    subdivision = pycountry.subdivisions.get(code=region)
+    parent = getattr(subdivision, "parent_code", None) if subdivision else None
+    return [region, parent] if parent else [region]
 
 
 def route(country: str, region: str | None = None, city: str | None = None) -> Mission | None:

@@ -5,7 +5,8 @@ from ..i18n import _
 from .phones import PHONE_KINDS
 
 
-def _lang() -> str:
+def lang() -> str:
+    """The request's language code (`id` by default)."""
     return str(get_locale() or "id")
 
 
@@ -37,7 +38,7 @@ class MissionSchema(Schema):
     sources = fields.List(fields.String())
 
     def _name(self, mission):
-        return mission.name(_lang())
+        return mission.name(lang())
 
 
 class MissionListArgs(Schema):
@@ -53,9 +54,39 @@ class RouteArgs(Schema):
 
     @validates_schema
     def _codes(self, data, **_kwargs):
-        from .services import valid_country, valid_region
+        errors = place_errors(data)
+        if errors:
+            raise ValidationError(errors)
 
-        if not valid_country(data["country"]):
-            raise ValidationError(_("Unknown country code (use ISO 3166-1 alpha-2, e.g. MY)."), "country")
-        if not valid_region(data["country"], data.get("region")):
-            raise ValidationError(_("Unknown region code for this country (use ISO 3166-2, e.g. MY-12)."), "region")
+
+def place_errors(data: dict) -> dict:
+    """Errors for an unknown country or a region of another country (every place taken checks this)."""
+    from .services import valid_country, valid_region
+
+    if not valid_country(data.get("country")):
+        return {"country": [_("Choose the country from the list.")]}
+    if not valid_region(data["country"], data.get("region")):
+        return {"region": [_("This region is not in the chosen country. Choose the region again.")]}
+    return {}
+
+
+def complete_place(data: dict) -> dict:
+    """A place given by its city alone gets the city's region, which is then stored and answered."""
+    from .places import infer_region
+
+    if not data.get("region") and data.get("city"):
+        data["region"] = infer_region(data["country"], data["city"])
+    return data
+
+
+class PlaceSchema(Schema):
+    code = fields.String(metadata={"description": "ISO 3166-1 alpha-2 (a country) or ISO 3166-2 (a region)"})
+    name = fields.String()
+
+
+class PlaceListSchema(Schema):
+    items = fields.List(fields.Nested(PlaceSchema))
+
+
+class PlaceCountrySchema(PlaceSchema):
+    regions = fields.List(fields.Nested(PlaceSchema))

@@ -1,10 +1,11 @@
 """Presence report: the PUT body and the answer."""
 import re
+from collections.abc import Mapping
 
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from ..i18n import _, _l
-from ..missions.schemas import MissionSchema
+from ..missions.schemas import MissionSchema, complete_place, place_errors
 from ..schemas import CalendarDate, StrictSchema, Text, UTCDateTime
 from .models import SECTORS
 
@@ -13,41 +14,42 @@ PASSPORT_RE = re.compile(r"^[A-Z]{1,2}[0-9]{6,7}$")
 NIK_RE = re.compile(r"^[0-9]{16}$")
 
 
-def e164(value: str) -> str:
-    """A phone number in E.164, or a ValidationError (one rule, shared by help requests)."""
+PHONE_INVALID = _l("This phone number is not right. Check the digits, e.g. 0812 3456 7890 or +60 12 345 6789.")
+
+
+def e164(value: str, country: str | None = None) -> str:
+    """A phone number in E.164, or a ValidationError (one rule, shared by help requests).
+
+    `country` (ISO alpha-2) is where a number without its country code is read, as the
+    worker types it there ("012-345 6789" in Malaysia).
+    """
     from ..accounts.services import normalise_phone
 
     try:
-        return normalise_phone(value)
+        return normalise_phone(value, country)
     except ValueError:
-        raise ValidationError(str(_l("Enter a valid phone number with its country code, e.g. +62 812 3456 7890."))) \
-            from None
+        raise ValidationError(str(PHONE_INVALID)) from None
 
 
 class Phone(fields.String):
-    """A phone number given with its country code; loaded as E.164."""
+    """A phone number, loaded as E.164. One without its country code is read in the country
+    named by the sibling field `country_field` (e.g. the place's `country`), else in `country`."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, country: str | None = None, country_field: str | None = None, **kwargs):
+        self.country, self.country_field = country, country_field
         super().__init__(validate=validate.Length(max=32), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return e164(super()._deserialize(value, attr, data, **kwargs))
-
-
-def place_errors(data: dict) -> dict:
-    """Errors for an unknown country or a region of another country (shared with help requests)."""
-    from ..missions.services import valid_country, valid_region
-
-    if not valid_country(data.get("country")):
-        return {"country": [_("Unknown country code (use ISO 3166-1 alpha-2, e.g. MY).")]}
-    if not valid_region(data["country"], data.get("region")):
-        return {"region": [_("Unknown region code for this country (use ISO 3166-2, e.g. MY-12).")]}
-    return {}
+        country = self.country
+        given = data.get(self.country_field) if self.country_field and isinstance(data, Mapping) else None
+        if isinstance(given, str) and len(given.strip()) == 2:
+            country = given.strip().upper()
+        return e164(super()._deserialize(value, attr, data, **kwargs), country)
 
 
 class EmergencyContactSchema(StrictSchema):
     name = Text(required=True, max_length=120)
-    phone = Phone(required=True)
+    phone = Phone(required=True, country="ID")  # the emergency contact lives in Indonesia
     relation = Text(required=True, max_length=40)
 
 
@@ -62,7 +64,7 @@ class PresenceInSchema(StrictSchema):
     city = Text(load_default=None, allow_none=True, max_length=100)
     address = Text(required=True, max_length=500)
     employer_name = Text(required=True, max_length=200)
-    employer_phone = Phone(load_default=None, allow_none=True)
+    employer_phone = Phone(load_default=None, allow_none=True, country_field="country")
     sector = fields.String(required=True, validate=validate.OneOf(SECTORS))
     scheme = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
     arrival_date = CalendarDate(required=True)
@@ -92,6 +94,10 @@ class PresenceInSchema(StrictSchema):
             errors["contract_end_date"] = [_("The contract must end after the arrival date.")]
         if errors:
             raise ValidationError(errors)
+
+    @post_load
+    def _place(self, data, **_kwargs):
+        return complete_place(data)
 
 
 def mask(value: str | None) -> str | None:

@@ -19,6 +19,7 @@ from ..accounts.schemas import RegisterSchema
 from ..extensions import db
 from ..i18n import _, _l, translate_message
 from ..missions import calls
+from ..missions.models import SHORT_KINDS_ID
 from .guards import check_form_post, form_token, keep_form_token, same_site_path
 
 bp = Blueprint("pwa", __name__, template_folder="templates")
@@ -70,12 +71,18 @@ def login():
     if request.method == "POST":
         check_form_post()
         identifier = (request.form.get("phone") or request.form.get("email") or "").strip()
+        if identifier and "@" not in identifier:
+            try:  # typed as dialled at home ("0812..."): looked up in E.164
+                identifier = accounts.normalise_phone(identifier, request.form.get("phone_country") or "ID")
+            except ValueError:
+                pass
         user = accounts.authenticate(identifier, request.form.get("password", ""))
         if user is not None:
             default = "/console" if access.can(user, access.QUEUE) else url_for("pwa.home")
             return _login_response(user, _next(default))
         error = _("Wrong phone number, email or password.")
-    return render_template("pwa/login.html", error=error, next_path=_next("")), 401 if error else 200
+    return render_template("pwa/login.html", error=error, next_path=_next(""), phone_countries=_phone_countries()), \
+        401 if error else 200
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -84,7 +91,7 @@ def register():
     errors, form = {}, request.form
     if request.method == "POST":
         check_form_post()
-        data = {k: v for k, v in form.items() if k in ("phone", "password", "full_name", "language") and v}
+        data = {k: v for k, v in form.items() if k in ("phone", "phone_country", "password", "full_name", "language") and v}
         try:
             data = RegisterSchema().load(data)
         except ValidationError as exc:
@@ -97,7 +104,8 @@ def register():
                 errors = {"phone": [_("This phone number is already registered. Log in instead.")]}
             else:
                 return _login_response(user, _next(url_for("pwa.home")))
-    return render_template("pwa/register.html", errors=errors, form=form), 422 if errors else 200
+    return render_template("pwa/register.html", errors=errors, form=form, phone_countries=_phone_countries()), \
+        422 if errors else 200
 
 
 @bp.post("/logout")
@@ -147,7 +155,8 @@ CARD_FILE = Path(__file__).with_name("emergency_card.json")
 STATIC_DIR = paths.STATIC_DIR
 # What the service worker keeps for offline use; its version is a hash of these files.
 SHELL_PAGES = ["/", "/help", "/requests", "/presence", "/emergency", "/channels", "/offline"]
-SHELL_STATIC = ["css/app.css", "js/app.js", "js/store.js", "js/sync.js", "js/calls.js", "icons/icon-192.png"]
+SHELL_STATIC = [
+    "css/app.css", "js/app.js", "js/store.js", "js/sync.js", "js/calls.js", "js/places.js", "icons/icon-192.png"]
 # Imported by module path, so kept under their plain URLs; the rest under the versioned URLs the
 # pages use, which the service worker's install then finds in the HTTP cache.
 UNVERSIONED = {"js/store.js", "js/sync.js"}
@@ -173,19 +182,47 @@ def _labels() -> dict:
         "offline": _("You are offline. What you write is kept on your phone."),
         "reference": _("Reference"),
         "call": calls.script_labels(),
+        "sent_to": _("Sent to %(mission)s"),
+        # Missions as workers name them ("KJRI Kota Kinabalu"); in English by their full name.
+        "mission_kinds": {} if str(get_locale()) == "en" else SHORT_KINDS_ID,
     }
 
 
-def _countries() -> list[tuple[str, str]]:
-    """(code, name) of the countries with an Indonesian mission, by name."""
-    import pycountry
+def _mission_countries() -> list[str]:
+    """The countries with an Indonesian mission (the "Call now" card has numbers for each)."""
     from sqlalchemy import select
 
     from ..missions.models import Mission
 
-    codes = db.session.scalars(select(Mission.country).distinct()).all()
-    names = [(c, getattr(pycountry.countries.get(alpha_2=c), "name", c)) for c in codes]
-    return sorted(names, key=lambda pair: pair[1])
+    return sorted(db.session.scalars(select(Mission.country).distinct()))
+
+
+def _place_choices(country: str | None) -> dict:
+    """The country and region lists of a place form, in the page's language.
+
+    The regions are those of the chosen country, rendered here so that the form works
+    without JavaScript; with it, the page script refills them from /api/v1/places.
+    """
+    from ..missions import places
+
+    lang = str(get_locale() or "id")
+    main = set(places.main_destinations())
+    everything = places.countries(lang)
+    chosen = places.country(country or "", lang) or places.country("MY", lang)
+    return {"main_countries": [c for c in everything if c["code"] in main],
+            "other_countries": [c for c in everything if c["code"] not in main],
+            "chosen_country": chosen["code"], "regions": chosen["regions"]}
+
+
+def _phone_countries() -> list[dict]:
+    """Where a phone number typed without its country code may come from: home, then the main destinations."""
+    import phonenumbers
+
+    from ..missions import places
+
+    lang = str(get_locale() or "id")
+    return [{"code": code, "name": f"{places.country_name(code, lang)} (+{phonenumbers.country_code_for_region(code)})"}
+            for code in ("ID", *places.main_destinations())]
 
 
 def _current_presence(user):
@@ -246,6 +283,14 @@ def _submit(schema, service, fields) -> dict:
         return {"_": [str(exc.message)]}
 
 
+def _form_country() -> str | None:
+    """The country the form shows: as posted, else the current report's, else Malaysia."""
+    if request.form.get("country"):
+        return request.form["country"]
+    presence = _current_presence(page_user())
+    return presence.country if presence else None
+
+
 HELP_FIELDS = ("id", "category", "urgency", "description", "country", "region", "city", "contact_phone")
 
 
@@ -266,14 +311,13 @@ def help_page():
     from ..help.priority import CRITICAL_CATEGORIES
 
     presence = _current_presence(page_user())
-    countries = _countries()
     here = request.form.get("country") or (presence.country if presence else "MY")
     critical = request.form.get("urgency") == "emergency" or request.form.get("category") in CRITICAL_CATEGORIES
     return _page("pwa/help.html", 422 if errors else 200, errors=errors, form=request.form,
-                 new_id=str(uuid.uuid4()), countries=countries, presence=presence,
+                 new_id=str(uuid.uuid4()), presence=presence,
                  categories=CATEGORY_LABELS, urgencies=URGENCY_LABELS, critical_categories=CRITICAL_CATEGORIES,
                  call=_call_now(here, presence), call_shown=critical,
-                 call_table=calls.call_table([c for c, _n in countries], presence))
+                 call_table=calls.call_table(_mission_countries(), presence), **_place_choices(_form_country()))
 
 
 def _call_now(country: str | None, presence) -> dict:
@@ -288,22 +332,23 @@ def requests_page():
     from ..help.priority import CRITICAL_CATEGORIES
 
     user = page_user()
-    requests, items = [], []
+    requests, items, missions = [], [], {}
     if user is not None:
         from ..help.schemas import HelpRequestSchema
         from ..help.services import list_for_worker
 
         requests = list_for_worker(user, limit=100)["items"]
         items = HelpRequestSchema(many=True).dump(requests)
+        missions = {str(r.id): r.mission for r in requests}
     presence = _current_presence(user)
     # The newest open emergency keeps its "Call now" card, with the numbers of the mission it went to.
     urgent = next((r for r in requests if r.status not in ("resolved", "closed", "withdrawn")
                    and (r.urgency == "emergency" or r.category in CRITICAL_CATEGORIES)), None)
     call = (calls.call_now(urgent.country, urgent.mission) if urgent is not None
             else _call_now(presence.country if presence else None, presence))
-    return _page("pwa/requests.html", items=items, status_labels=STATUS_LABELS, categories=CATEGORY_LABELS,
+    return _page("pwa/requests.html", items=items, missions=missions, status_labels=STATUS_LABELS, categories=CATEGORY_LABELS,
                  presence=presence, call=call, call_shown=urgent is not None, critical_categories=CRITICAL_CATEGORIES,
-                 call_table=calls.call_table([c for c, _n in _countries()], presence))
+                 call_table=calls.call_table(_mission_countries(), presence))
 
 
 PRESENCE_FIELDS = ("id", "passport_number", "nik", "country", "region", "city", "address", "employer_name",
@@ -326,7 +371,7 @@ def presence_page():
         if not errors:
             return redirect(url_for("pwa.presence_page"))
     return _page("pwa/presence.html", 422 if errors else 200, errors=errors, form=request.form,
-                 new_id=str(uuid.uuid4()), countries=_countries(), sectors=SECTOR_LABELS)
+                 new_id=str(uuid.uuid4()), sectors=SECTOR_LABELS, **_place_choices(_form_country()))
 
 
 @lru_cache(maxsize=1)

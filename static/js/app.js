@@ -178,6 +178,12 @@ function requestItem(item, messages) {
       li.append(el('p', { class: 'closure', 'data-closure': view.closure_reason }, L.closure?.[view.closure_reason] || ''));
     }
   }
+  if (view.mission && L.sent_to) {
+    // Where it went, as the worker names the mission: "Dikirim ke KJRI Kota Kinabalu".
+    const kind = L.mission_kinds?.[view.mission.kind];
+    li.append(el('p', { class: 'sent-to', 'data-mission': view.mission.code },
+      L.sent_to.replace('%(mission)s', kind ? `${kind} ${view.mission.city}` : view.mission.name)));
+  }
   if (state === 'rejected' && item.error) {
     const reasons = Object.values(item.error.errors || {}).flat().filter((m) => typeof m === 'string');
     li.append(el('p', { class: 'error', role: 'alert' }, [item.error.message, ...reasons].join(' ')),

@@ -149,6 +149,8 @@ ROWS = [
     row("GET /api/v1/missions/<string:code>", "200"),
     row("GET /api/v1/missions/route", "200", query="country=MY&region=MY-12"),
     row("GET /api/v1/openapi.json", "200"),
+    row("GET /api/v1/places", "200"),
+    row("GET /api/v1/places/<string:country>", "200", values=lambda ctx: {"country": "MY"}),
     row("GET /api/v1/presence", "401 200 200 403 403 403 403"),
     row("PUT /api/v1/presence", "401 200 200 403 403 403 403", json=_presence),  # replaces the current report
     row("GET /api/v1/queue", "401 403 403 200 200 403 200"),

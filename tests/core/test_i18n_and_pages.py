@@ -64,7 +64,7 @@ def test_logout_with_csrf_token_ends_the_session(client):
 def test_register_page_shows_field_errors(client):
     response = post_page_form(client, "/register?lang=en", {"phone": "123", "password": "x", "full_name": "A"})
     assert response.status_code == 422
-    assert "country code" in response.get_data(as_text=True)
+    assert "This phone number is not right" in response.get_data(as_text=True)
 
 
 def test_openapi_document_lists_the_contract_paths(client):
