@@ -261,8 +261,13 @@ def requests_page():
     return _page("pwa/requests.html", items=items, status_labels=STATUS_LABELS, categories=CATEGORY_LABELS)
 
 
-PRESENCE_FIELDS = ("id", "passport_number", "nik", "country", "region", "city", "address", "employer_name",
-                   "employer_phone", "sector", "scheme", "arrival_date", "contract_end_date",
+PASSPORT_STATUS_LABELS = {
+    "held": _l("It is with me"), "withheld": _l("My employer or agent keeps it"), "lost": _l("It is lost"),
+    "expired": _l("It has expired"), "unknown": _l("I do not know"),
+}
+PRESENCE_FIELDS = ("id", "passport_status", "passport_number", "nik", "other_document", "country", "region", "city",
+                   "address", "employer_name", "employer_phone", "sector", "scheme", "arrival_date",
+                   "contract_end_date",
                    "emergency_contact.name", "emergency_contact.phone", "emergency_contact.relation")
 
 
@@ -281,7 +286,8 @@ def presence_page():
         if not errors:
             return redirect(url_for("pwa.presence_page"))
     return _page("pwa/presence.html", 422 if errors else 200, errors=errors, form=request.form,
-                 new_id=str(uuid.uuid4()), countries=_countries(), sectors=SECTOR_LABELS)
+                 new_id=str(uuid.uuid4()), countries=_countries(), sectors=SECTOR_LABELS,
+                 passport_statuses=PASSPORT_STATUS_LABELS)
 
 
 @lru_cache(maxsize=1)

@@ -102,6 +102,16 @@ function wireForm(form) {
   });
 }
 
+// Lapor diri without a passport in hand: the number is needed only while the passport is with her.
+function wirePassportStatus(form) {
+  const status = form.elements.passport_status;
+  const number = form.elements.passport_number;
+  if (!status || !number) return;
+  const follow = () => { number.required = status.value === 'held'; };
+  status.addEventListener('change', follow);
+  follow();
+}
+
 async function prefillCorrection(form) {
   const id = new URLSearchParams(location.search).get('edit');
   if (!id) return;
@@ -244,6 +254,7 @@ async function renderPresence() {
       } else if (form.elements[name]) form.elements[name].value = value;
     }
     form.dataset.editing = latest.id;
+    form.elements.passport_status?.dispatchEvent(new Event('change'));
     showErrors(form, latest.error);
   }
 }
@@ -269,6 +280,8 @@ async function savePagesFor() {
 }
 
 async function start() {
+  const presenceForm = document.getElementById('presence-form');
+  if (presenceForm) wirePassportStatus(presenceForm);  // before any wait: the form is usable at once
   if (user) await put('meta', user, 'user');
   savePagesFor();
   for (const form of document.querySelectorAll('form[data-outbox]')) {

@@ -58,7 +58,8 @@ def register(_world):
 HELP_FIELDS = {"id": "uuid", "category": "strict", "urgency": "strict", "description": "text", "country": "strict",
                "region": "strict", "city": "text", "contact_phone": "strict", "location": "object",
                "created_at": "datetime"}
-PRESENCE_FIELDS = {"id": "uuid", "passport_number": "strict", "nik": "strict", "country": "strict",
+PRESENCE_FIELDS = {"id": "uuid", "passport_status": "strict", "passport_number": "strict", "nik": "strict",
+                   "other_document": "text", "country": "strict",
                    "region": "strict", "city": "text", "address": "text", "employer_name": "text",
                    "employer_phone": "strict", "sector": "strict", "arrival_date": "date",
                    "contract_end_date": "date", "emergency_contact": "object", "created_at": "datetime"}
