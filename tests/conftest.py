@@ -38,6 +38,8 @@ def app_config(url: str, **extra) -> dict:
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_AUTH": "100000 per minute",
         "RATELIMIT_SYNC": "100000 per minute",
+        "RATELIMIT_FAMILY": "100000 per minute",
+        "RATELIMIT_FAMILY_REFERENCE": "100000 per minute",
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "JWT_SECRET_KEY": "test-jwt-key-that-is-long-enough-0123456789",
         # argon2id at its cheapest: the suite creates hundreds of accounts.

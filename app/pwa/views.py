@@ -155,6 +155,7 @@ def _labels() -> dict:
         "login": _("Log in so that your saved items can be sent."),
         "offline": _("You are offline. What you write is kept on your phone."),
         "reference": _("Reference"),
+        "family": _("Family check: let your family see the status"),
     }
 
 

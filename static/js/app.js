@@ -184,6 +184,9 @@ function requestItem(item, messages) {
   if (item.server) {
     li.append(el('p', { class: 'muted' }, `${L.reference}: ${view.reference || ''} · `,
       el('span', { class: 'badge', 'data-status': view.status }, L.status?.[view.status] || view.status)));
+    if (L.family) {
+      li.append(el('p', {}, el('a', { class: 'family-link', href: `/requests/${encodeURIComponent(item.id)}/family` }, L.family)));
+    }
   }
   if (state === 'rejected' && item.error) {
     const reasons = Object.values(item.error.errors || {}).flat().filter((m) => typeof m === 'string');
