@@ -16,6 +16,7 @@ API_BLUEPRINTS = [
     "app.presence.api:blp",
     "app.help.api:blp",
     "app.help.api:queue_blp",
+    "app.family.api:blp",
     "app.audit.api:blp",
     "app.sync.api:blp",
     "app.channels.api:blp",
@@ -30,11 +31,12 @@ PAGE_BLUEPRINTS = [
     "app.console.stats_views:bp",
     "app.console.admin_views:bp",
     "app.accounts.views:bp",
+    "app.family.views:bp",
     "app.api_docs:bp",
     "app.accounts.views:reset_bp",
 ]
 # Models modules imported so that metadata (and Alembic) sees every table.
-MODEL_MODULES = ["app.accounts.models", "app.missions.models", "app.sync.models", "app.presence.models", "app.help.models", "app.audit.models", "app.channels.models", "app.integration.models"]
+MODEL_MODULES = ["app.accounts.models", "app.missions.models", "app.sync.models", "app.presence.models", "app.help.models", "app.audit.models", "app.channels.models", "app.integration.models", "app.family.models"]
 
 
 def _load(path: str):

@@ -43,6 +43,10 @@ def from_environment() -> dict:
         "RATELIMIT_IDENTIFIER": env.get("RATELIMIT_IDENTIFIER", "10 per hour"),
         # Per worker (keyed by the token's identity): the PWA sends its outbox in batches of 100.
         "RATELIMIT_SYNC": env.get("RATELIMIT_SYNC", "60 per minute"),
+        # Family check (`GET /api/v1/status/{reference}` and the /status page), every check counted:
+        # per client address, and per reference whatever the address (a PIN has only six digits).
+        "RATELIMIT_FAMILY": env.get("RATELIMIT_FAMILY", "10 per minute;60 per hour"),
+        "RATELIMIT_FAMILY_REFERENCE": env.get("RATELIMIT_FAMILY_REFERENCE", "5 per 15 minutes;20 per day"),
         # 1 MiB: the sync contract's per-call limit; nothing a worker sends is larger.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # Reverse proxies in front of the app (TLS ends there): trust that many X-Forwarded-* hops, so

@@ -46,6 +46,8 @@ def app_config(url: str, **extra) -> dict:
         "WORKER_REQUESTS_PER_DAY": 100000,
         "WORKER_OPEN_REQUESTS": 100000,
         "OFFLINE_WINDOW_DAYS": 3650,
+        "RATELIMIT_FAMILY": "100000 per minute",
+        "RATELIMIT_FAMILY_REFERENCE": "100000 per minute",
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "JWT_SECRET_KEY": "test-jwt-key-that-is-long-enough-0123456789",
         # argon2id at its cheapest: the suite creates hundreds of accounts.

@@ -78,10 +78,12 @@ def export_user_data(user: User) -> dict:
 
 def delete_user_data(user: User) -> None:
     """Delete the account and the worker's personal data; flushes, never commits."""
+    from ..family.services import forget_user as forget_family_pins
     from ..help.services import anonymise_for_user
     from ..integration.matching import forget_user
 
     user_id = user.id
+    forget_family_pins(user_id)
     anonymise_for_user(user_id)
     forget_user(user_id)
     db.session.execute(delete(PresenceReport).where(PresenceReport.user_id == user_id))

@@ -62,6 +62,16 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+def verify_password(hashed: str | None, password: str) -> bool:
+    """Whether `password` matches `hashed`; with no hash (no such record) a dummy one is checked,
+    so that "unknown" and "wrong" cost the same time."""
+    hasher = _hasher()
+    try:
+        return hasher.verify(hashed or _dummy_hash(hasher.time_cost, hasher.memory_cost), password) and bool(hashed)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def create_user(*, full_name, password, role="worker", phone=None, email=None, language="id", mission=None):
     """Create a user; phone and email must be unused."""
     if phone and db.session.scalar(select(User.id).where(User.phone == phone)):

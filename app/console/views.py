@@ -19,10 +19,11 @@ from ..help import services as help_services
 from ..help.models import CATEGORIES, STATUSES
 from ..help.priority import BANDS, band_name
 from ..help.schemas import NoteInSchema, QueueUpdateSchema, StaffMessageInSchema, is_overdue
+from ..help.signals import mark_signals
 from ..help.workflow import CLOSURE_REASONS, staff_moves
 from ..i18n import _, _l, translate_message
 from ..missions.models import Mission
-from ..presence.models import SECTORS
+from ..presence.models import PASSPORT_STATUSES, SECTORS
 from ..presence.services import shared_numbers_of
 from ..types import utcnow
 
@@ -59,6 +60,11 @@ SECTOR_LABELS = {
     "services": _l("Services"), "other": _l("Other"),
 }
 assert set(SECTOR_LABELS) == set(SECTORS)
+PASSPORT_STATUS_LABELS = {
+    "held": _l("With the worker"), "withheld": _l("Withheld by employer or agent"), "lost": _l("Lost"),
+    "expired": _l("Expired"), "unknown": _l("The worker does not know"),
+}
+assert set(PASSPORT_STATUS_LABELS) == set(PASSPORT_STATUSES)
 
 # Said after an action; flashed as a key so the next page says it in its own language.
 DONE_MESSAGES = {
@@ -96,6 +102,7 @@ def _labels():
             "event_label": lambda k: str(EVENT_LABELS.get(k, k)),
             "closure_label": lambda c: str(CLOSURE_LABELS.get(c, c)),
             "sector_label": lambda s: str(SECTOR_LABELS.get(s, s)),
+            "passport_status_label": lambda s: str(PASSPORT_STATUS_LABELS.get(s, s)),
             "done_label": lambda key: str(DONE_MESSAGES.get(key, "")),
             "band_name": band_name, "is_overdue": is_overdue}
 
@@ -135,6 +142,7 @@ def queue():
     mission_id = mission.id if mission else None
     page = help_services.queue(current_user, status=status or None, category=category or None, assignee_me=mine,
                                cursor=request.args.get("cursor") or None, limit=PAGE_SIZE, mission_id=mission_id)
+    mark_signals(page["items"])
     counts = help_services.counts_by_status(current_user, mission_id)
     filters = {"status": status, "category": category, "mine": mine, "mission": mission.code if mission else ""}
     next_url = None

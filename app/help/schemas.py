@@ -2,14 +2,16 @@
 from datetime import timedelta
 
 from flask import current_app
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, pre_dump, validate, validates_schema
 
 from ..i18n import _
 from ..missions.schemas import MissionSchema, complete_place, place_errors
+from ..presence.models import PASSPORT_STATUSES
 from ..presence.schemas import Phone, StaffPresenceSchema
 from ..schemas import PageArgs, StrictSchema, Text, UTCDateTime, now_utc, page_schema
 from .models import CATEGORIES, STATUSES, URGENCIES
 from .priority import BANDS, band_name
+from .signals import PASSPORT_WITHHELD, SIGNALS, mark_signals
 from .workflow import CLOSURE_REASONS
 
 BODY_MAX = 5000
@@ -200,6 +202,16 @@ class QueueItemSchema(Schema):
     received_at = UTCDateTime()
     first_action_at = UTCDateTime(allow_none=True)
     updated_at = UTCDateTime()
+    # Protection signals (app.help.signals), from the worker's current presence report.
+    passport_status = fields.String(allow_none=True, metadata={
+        "enum": list(PASSPORT_STATUSES), "description": "Where her passport is, per her current presence report"})
+    passport_withheld = fields.Function(lambda r: PASSPORT_WITHHELD in r.signals, metadata={"type": "boolean"})
+    signals = fields.List(fields.String(metadata={"enum": list(SIGNALS)}))
+
+    @pre_dump(pass_collection=True)
+    def _signals(self, data, many, **_kwargs):
+        mark_signals(data if many else [data])
+        return data
 
 
 class WorkerRefSchema(Schema):
@@ -222,5 +234,9 @@ class QueueDetailSchema(QueueItemSchema):
 
 
 HelpRequestPage = page_schema(HelpRequestSummarySchema, "HelpRequestPage")
-QueuePage = page_schema(QueueItemSchema, "QueuePage")
+class QueuePage(page_schema(QueueItemSchema, "QueuePageBase")):
+    @pre_dump
+    def _signals(self, page, **_kwargs):
+        mark_signals(page["items"])  # one query for the page; each item would otherwise ask alone
+        return page
 WorkerListArgs = PageArgs

@@ -14,9 +14,9 @@ from ..presence.models import PresenceReport
 from ..spreadsheets import DictWriter
 from .models import PersonLink
 
-EXPORT_FIELDS = ("report_id", "person_id", "full_name", "phone", "passport_number", "nik", "country", "region",
-                 "city", "address", "mission", "sector", "employer_name", "scheme", "arrival_date",
-                 "contract_end_date", "is_current", "reported_at", "updated_at")
+EXPORT_FIELDS = ("report_id", "person_id", "full_name", "phone", "passport_status", "passport_number", "nik",
+                 "other_document", "country", "region", "city", "address", "mission", "sector", "employer_name",
+                 "scheme", "arrival_date", "contract_end_date", "is_current", "reported_at", "updated_at")
 CHUNK = 500
 
 
@@ -36,7 +36,8 @@ def changed_presence(since: datetime) -> Iterator[dict]:
         yield {
             "report_id": str(report.id), "person_id": str(person_id) if person_id else None,
             "full_name": full_name, "phone": phone,
-            "passport_number": report.passport_number, "nik": report.nik,
+            "passport_status": report.passport_status, "passport_number": report.passport_number, "nik": report.nik,
+            "other_document": report.other_document,
             "country": report.country, "region": report.region, "city": report.city, "address": report.address,
             "mission": report.mission.code if report.mission else None, "sector": report.sector,
             "employer_name": report.employer_name, "scheme": report.scheme,

@@ -156,7 +156,8 @@ def corroborated(placement, report: PresenceReport, full_name: str, shared: list
     agreeing, or, when the passport matched, the birth date encoded in a NIK she gave.
     """
     by_nik = bool(report.nik_hash) and report.nik_hash == placement.nik_hash
-    by_passport = report.passport_hash == placement.passport_hash
+    # A report without a passport number (her passport is not with her) matches no placement by passport.
+    by_passport = bool(report.passport_hash) and report.passport_hash == placement.passport_hash
     name = difflib.SequenceMatcher(None, placement.name_key, name_key(full_name)).ratio()
     employer = difflib.SequenceMatcher(None, name_key(placement.employer), name_key(report.employer_name)).ratio()
     nik_differs = bool(report.nik_hash and placement.nik_hash) and not by_nik

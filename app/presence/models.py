@@ -2,7 +2,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -10,28 +10,41 @@ from ..types import TimestampMixin, UTCDateTime, utcnow
 
 SECTORS = ("domestic_work", "caregiver", "manufacturing", "construction", "plantation", "agriculture",
            "fishing", "hospitality", "healthcare", "services", "other")
+# Where the worker's passport is: with her (`held`), kept by an employer or agent (`withheld`, a
+# protection signal for staff), lost, expired, or she does not know. Only `held` needs a number.
+PASSPORT_STATUSES = ("held", "withheld", "lost", "expired", "unknown")
 
 
 class PresenceReport(TimestampMixin, db.Model):
     """One report; a worker's newest is `is_current`, the older ones are history.
 
     `id` is minted on the device. Passport number and NIK are stored only encrypted
-    (`*_enc`, app.crypto) beside a blind index (`*_hash`) for exact-match lookups.
+    (`*_enc`, app.crypto) beside a blind index (`*_hash`) for exact-match lookups. A worker
+    without her passport in hand (`passport_status` other than `held`) may give no number;
+    `other_document` (free text: a KTP, an old passport, a work permit number) is encrypted
+    too, without an index (it is not a number anything is matched on).
     `created_at` is the device's time (clamped by app.types.clamp_device_time);
     `received_at` is the server's.
     """
 
     __tablename__ = "presence_reports"
-    ENCRYPTED_FIELDS = ("passport_enc", "nik_enc")  # re-encrypted by `flask keys rotate`
-    __table_args__ = (Index("ix_presence_reports_user_current", "user_id", "is_current"),)
+    ENCRYPTED_FIELDS = ("passport_enc", "nik_enc", "other_document_enc")  # re-encrypted by `flask keys rotate`
+    __table_args__ = (
+        Index("ix_presence_reports_user_current", "user_id", "is_current"),
+        CheckConstraint("passport_status IN ({})".format(", ".join(f"'{s}'" for s in PASSPORT_STATUSES)),
+                        name="passport_status"),
+        CheckConstraint("passport_status <> 'held' OR passport_enc IS NOT NULL", name="held_passport_has_number"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     is_current: Mapped[bool] = mapped_column(default=True)
-    passport_enc: Mapped[str] = mapped_column(String(400))
-    passport_hash: Mapped[str] = mapped_column(String(64), index=True)
+    passport_status: Mapped[str] = mapped_column(String(10), default="held", server_default="held")
+    passport_enc: Mapped[str | None] = mapped_column(String(400))
+    passport_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     nik_enc: Mapped[str | None] = mapped_column(String(400))
     nik_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    other_document_enc: Mapped[str | None] = mapped_column(String(1200))
     country: Mapped[str] = mapped_column(String(2), index=True)
     region: Mapped[str | None] = mapped_column(String(10))
     city: Mapped[str | None] = mapped_column(String(100))
@@ -51,16 +64,22 @@ class PresenceReport(TimestampMixin, db.Model):
     mission = relationship("Mission", lazy="joined")
 
     @property
-    def passport_number(self) -> str:
+    def passport_number(self) -> str | None:
         from ..crypto import decrypt
 
-        return decrypt(self.passport_enc)
+        return decrypt(self.passport_enc) if self.passport_enc else None
 
     @property
     def nik(self) -> str | None:
         from ..crypto import decrypt
 
         return decrypt(self.nik_enc) if self.nik_enc else None
+
+    @property
+    def other_document(self) -> str | None:
+        from ..crypto import decrypt
+
+        return decrypt(self.other_document_enc) if self.other_document_enc else None
 
     @property
     def emergency_contact(self) -> dict:

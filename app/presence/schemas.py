@@ -7,11 +7,12 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from ..i18n import _, _l
 from ..missions.schemas import MissionSchema, complete_place, place_errors
 from ..schemas import CalendarDate, StrictSchema, Text, UTCDateTime
-from .models import SECTORS
+from .models import PASSPORT_STATUSES, SECTORS
 
 # Indonesian passports: one letter (sometimes two) then 6-7 digits, e.g. X1234567, AB123456.
 PASSPORT_RE = re.compile(r"^[A-Z]{1,2}[0-9]{6,7}$")
 NIK_RE = re.compile(r"^[0-9]{16}$")
+OTHER_DOCUMENT_MAX = 200
 
 
 PHONE_INVALID = _l("This phone number is not right. Check the digits, e.g. 0812 3456 7890 or +60 12 345 6789.")
@@ -57,8 +58,12 @@ class PresenceInSchema(StrictSchema):
     """`PUT /api/v1/presence` and sync's `presence.upsert`."""
 
     id = fields.UUID(load_default=None)
-    passport_number = fields.String(required=True, validate=validate.Length(max=20))
+    passport_status = fields.String(load_default="held", validate=validate.OneOf(PASSPORT_STATUSES))
+    passport_number = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
     nik = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=24))
+    other_document = Text(load_default=None, allow_none=True, max_length=OTHER_DOCUMENT_MAX, metadata={
+        "description": "Any other document she has or knows the number of (a KTP, an old passport, a work "
+                       "permit), in her own words; stored encrypted."})
     country = fields.String(required=True, validate=validate.Length(equal=2))
     region = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=4, max=10))
     city = Text(load_default=None, allow_none=True, max_length=100)
@@ -76,7 +81,8 @@ class PresenceInSchema(StrictSchema):
     def _passport(self, value, **_kwargs):
         from ..crypto import normalise_identifier
 
-        if not PASSPORT_RE.match(normalise_identifier(value)):
+        # Blank is "no number" (left to `_consistent`); anything else must look like a passport number.
+        if normalise_identifier(value) and not PASSPORT_RE.match(normalise_identifier(value)):
             raise ValidationError(_("Enter the passport number as printed, e.g. X1234567."))
 
     @validates("nik")
@@ -85,6 +91,18 @@ class PresenceInSchema(StrictSchema):
 
         if value is not None and not NIK_RE.match(normalise_identifier(value)):
             raise ValidationError(_("The NIK has 16 digits."))
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _passport_needed(self, data, original, **_kwargs):
+        """Only a passport in hand (`held`, the default) needs its number; the field's own check
+        judges a number that is given. Said along with the other missing fields."""
+        from ..crypto import normalise_identifier
+
+        original = original if isinstance(original, Mapping) else {}
+        if original.get("passport_status", "held") == "held" and not normalise_identifier(
+                str(original.get("passport_number") or "")):
+            raise ValidationError(_("Enter the passport number, or say why your passport is not with you."),
+                                  "passport_number")
 
     @validates_schema
     def _consistent(self, data, **_kwargs):
@@ -107,6 +125,22 @@ def mask(value: str | None) -> str | None:
     return "*" * max(len(value) - 3, 0) + value[-3:]
 
 
+def mask_digits(text: str | None) -> str | None:
+    """Free text with every digit but the last three hidden: the worker still reads which
+    document she named ("KTP ************123"), a borrowed phone does not show its number."""
+    if not text:
+        return text
+    digits = sum(c.isdigit() for c in text)
+    seen, out = 0, []
+    for c in text:
+        if c.isdigit():
+            seen += 1
+            out.append(c if seen > digits - 3 else "*")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
 class EmergencyContactOutSchema(Schema):
     name = fields.String()
     phone = fields.String()
@@ -117,8 +151,10 @@ class PresenceSchema(Schema):
     """The stored report as the worker sees it: identifiers masked, the mission with its hotline."""
 
     id = fields.UUID()
-    passport_number = fields.Function(lambda r: mask(r.passport_number))
+    passport_status = fields.String(metadata={"enum": list(PASSPORT_STATUSES)})
+    passport_number = fields.Function(lambda r: mask(r.passport_number), allow_none=True)
     nik = fields.Function(lambda r: mask(r.nik), allow_none=True)
+    other_document = fields.Function(lambda r: mask_digits(r.other_document), allow_none=True)
     country = fields.String()
     region = fields.String(allow_none=True)
     city = fields.String(allow_none=True)
@@ -139,8 +175,9 @@ class PresenceSchema(Schema):
 class OwnPresenceSchema(PresenceSchema):
     """A report with its identifiers in full: for the worker's own export and for staff."""
 
-    passport_number = fields.String()
+    passport_number = fields.String(allow_none=True)
     nik = fields.String(allow_none=True)
+    other_document = fields.String(allow_none=True)
 
 
 def _shared_numbers(report) -> list[str]:

@@ -43,15 +43,19 @@ def submit_presence(user, data: dict) -> tuple[PresenceReport, bool]:
     created_at = clamp_device_time(data.get("created_at"), user)
     current = current_presence(user)
     is_current = current is None or created_at >= current.created_at
-    passport = normalise_identifier(data["passport_number"])
+    # No passport in hand (`passport_status` not `held`) may mean no number: then none is stored
+    # and none is indexed, so nothing is ever matched on it.
+    passport = normalise_identifier(data.get("passport_number")) or None
     nik = normalise_identifier(data["nik"]) if data.get("nik") else None
-    check_number_change(user, blind_index(passport), blind_index(nik) if nik else None)
+    other_document = data.get("other_document") or None
+    check_number_change(user, blind_index(passport) if passport else None, blind_index(nik) if nik else None)
     mission = route(data["country"], data.get("region"), data.get("city"))
     contact = data["emergency_contact"]
     report = PresenceReport(
-        id=report_id, user_id=user.id, is_current=is_current,
-        passport_enc=encrypt(passport), passport_hash=blind_index(passport),
+        id=report_id, user_id=user.id, is_current=is_current, passport_status=data.get("passport_status") or "held",
+        passport_enc=encrypt(passport) if passport else None, passport_hash=blind_index(passport) if passport else None,
         nik_enc=encrypt(nik) if nik else None, nik_hash=blind_index(nik) if nik else None,
+        other_document_enc=encrypt(other_document) if other_document else None,
         country=data["country"].upper(), region=(data.get("region") or "").upper() or None, city=data.get("city"),
         address=data["address"], employer_name=data["employer_name"], employer_phone=data.get("employer_phone"),
         sector=data["sector"], scheme=data.get("scheme"), arrival_date=data["arrival_date"],
@@ -88,7 +92,8 @@ def check_number_change(user, passport_hash: str | None, nik_hash: str | None) -
 
     Counted by the server's `received_at` (the phone cannot move it) over the numbers of her
     current report and of every report received in the window, compared by blind index. Going
-    back to a number she already gave, leaving the NIK out, and changing any other field are free.
+    back to a number she already gave, leaving the NIK out, and changing any other field are free;
+    so is a report without a passport number (her passport is not with her): no number is no change.
     """
     since = utcnow() - NUMBER_CHANGE_WINDOW
     rows = db.session.execute(select(PresenceReport.passport_hash, PresenceReport.nik_hash).where(
@@ -134,7 +139,7 @@ def shared_numbers(reports) -> dict:
     shared = {}
     for report in reports:
         fields_ = []
-        if owners_of_passport.get(report.passport_hash, set()) - {report.user_id}:
+        if report.passport_hash and owners_of_passport.get(report.passport_hash, set()) - {report.user_id}:
             fields_.append("passport_number")
         if report.nik_hash and owners_of_nik.get(report.nik_hash, set()) - {report.user_id}:
             fields_.append("nik")

@@ -185,6 +185,7 @@ def _labels() -> dict:
         "sent_to": _("Sent to %(mission)s"),
         # Missions as workers name them ("KJRI Kota Kinabalu"); in English by their full name.
         "mission_kinds": {} if str(get_locale()) == "en" else SHORT_KINDS_ID,
+        "family": _("Family check: let your family see the status"),
     }
 
 
@@ -351,8 +352,13 @@ def requests_page():
                  call_table=calls.call_table(_mission_countries(), presence))
 
 
-PRESENCE_FIELDS = ("id", "passport_number", "nik", "country", "region", "city", "address", "employer_name",
-                   "employer_phone", "sector", "scheme", "arrival_date", "contract_end_date",
+PASSPORT_STATUS_LABELS = {
+    "held": _l("It is with me"), "withheld": _l("My employer or agent keeps it"), "lost": _l("It is lost"),
+    "expired": _l("It has expired"), "unknown": _l("I do not know"),
+}
+PRESENCE_FIELDS = ("id", "passport_status", "passport_number", "nik", "other_document", "country", "region", "city",
+                   "address", "employer_name", "employer_phone", "sector", "scheme", "arrival_date",
+                   "contract_end_date",
                    "emergency_contact.name", "emergency_contact.phone", "emergency_contact.relation")
 
 
@@ -371,7 +377,8 @@ def presence_page():
         if not errors:
             return redirect(url_for("pwa.presence_page"))
     return _page("pwa/presence.html", 422 if errors else 200, errors=errors, form=request.form,
-                 new_id=str(uuid.uuid4()), sectors=SECTOR_LABELS, **_place_choices(_form_country()))
+                 new_id=str(uuid.uuid4()), sectors=SECTOR_LABELS,
+                 passport_statuses=PASSPORT_STATUS_LABELS, **_place_choices(_form_country()))
 
 
 @lru_cache(maxsize=1)

@@ -102,6 +102,16 @@ function wireForm(form) {
   });
 }
 
+// Lapor diri without a passport in hand: the number is needed only while the passport is with her.
+function wirePassportStatus(form) {
+  const status = form.elements.passport_status;
+  const number = form.elements.passport_number;
+  if (!status || !number) return;
+  const follow = () => { number.required = status.value === 'held'; };
+  status.addEventListener('change', follow);
+  follow();
+}
+
 async function prefillCorrection(form) {
   const id = new URLSearchParams(location.search).get('edit');
   if (!id) return;
@@ -176,6 +186,9 @@ function requestItem(item, messages) {
       el('span', { class: 'badge', 'data-status': view.status }, L.status?.[view.status] || view.status)));
     if (view.closure_reason) {
       li.append(el('p', { class: 'closure', 'data-closure': view.closure_reason }, L.closure?.[view.closure_reason] || ''));
+    }
+    if (L.family) {
+      li.append(el('p', {}, el('a', { class: 'family-link', href: `/requests/${encodeURIComponent(item.id)}/family` }, L.family)));
     }
   }
   if (view.mission && L.sent_to) {
@@ -253,6 +266,7 @@ async function renderPresence() {
       } else if (form.elements[name]) form.elements[name].value = value;
     }
     form.dataset.editing = latest.id;
+    form.elements.passport_status?.dispatchEvent(new Event('change'));
     showErrors(form, latest.error);
   }
 }
@@ -278,6 +292,8 @@ async function savePagesFor() {
 }
 
 async function start() {
+  const presenceForm = document.getElementById('presence-form');
+  if (presenceForm) wirePassportStatus(presenceForm);  // before any wait: the form is usable at once
   if (user) await put('meta', user, 'user');
   savePagesFor();
   for (const form of document.querySelectorAll('form[data-outbox]')) {

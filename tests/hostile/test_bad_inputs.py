@@ -58,7 +58,8 @@ def register(_world):
 HELP_FIELDS = {"id": "uuid", "category": "strict", "urgency": "strict", "description": "text", "country": "strict",
                "region": "strict", "city": "text", "contact_phone": "strict", "location": "object",
                "created_at": "datetime"}
-PRESENCE_FIELDS = {"id": "uuid", "passport_number": "strict", "nik": "strict", "country": "strict",
+PRESENCE_FIELDS = {"id": "uuid", "passport_status": "strict", "passport_number": "strict", "nik": "strict",
+                   "other_document": "text", "country": "strict",
                    "region": "strict", "city": "text", "address": "text", "employer_name": "text",
                    "employer_phone": "strict", "sector": "strict", "arrival_date": "date",
                    "contract_end_date": "date", "emergency_contact": "object", "created_at": "datetime"}
@@ -83,6 +84,9 @@ TABLE = [
              lambda w: {"id": str(uuid.uuid4()), "body": "Terima kasih", "created_at": "2026-01-10T08:15:00+08:00"},
              {"id": "uuid", "body": "text", "created_at": "datetime"}),
     Endpoint("POST", "/api/v1/help-requests/{help_request_id}/withdraw", "worker"),
+    Endpoint("PUT", "/api/v1/help-requests/{help_request_id}/family-pin", "worker", lambda w: {"pin": "482913"},
+             {"pin": "strict"}),
+    Endpoint("DELETE", "/api/v1/help-requests/{help_request_id}/family-pin", "worker"),
     Endpoint("PATCH", "/api/v1/queue/{help_request_id}", "staff", lambda w: {"status": "triaged"},
              {"status": "strict", "priority_override": "strict", "assignee_id": "uuid", "mission_code": "strict",
               "closure_reason": "strict", "duplicate_of": "uuid"}),
