@@ -54,6 +54,7 @@ def init_web(app: Flask) -> None:
     )
     app.before_request(_refuse_oversized_body)
     app.before_request(_refuse_control_characters_in_path)
+    app.before_request(_refuse_nul_in_parameters)
     app.after_request(_docs_policy)
     app.after_request(_static_cache)
     app.jinja_env.globals["asset"] = asset
@@ -118,3 +119,21 @@ def _static_cache(response):
         else:
             response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
     return response
+
+
+def _refuse_nul_in_parameters():
+    """400 for a NUL in any query parameter or form field, in one place before any handler: no
+    address or form of ours takes one, and PostgreSQL cannot even compare text holding it (a 500
+    wherever such a value reached a query). NUL inside a JSON body is StrictSchema's 422."""
+    from flask_smorest import abort
+
+    from .i18n import _
+    from .schemas import printable
+
+    fields = list(request.args.items(multi=True))
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        fields += list(request.form.items(multi=True))
+    bad = [name for name, value in fields if "\x00" in name or "\x00" in value]
+    if bad:
+        message = _("The address or the form holds a character that is not allowed (NUL). Remove it and try again.")
+        abort(400, message=message, errors={printable(name): [message] for name in bad})
