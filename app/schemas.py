@@ -137,6 +137,16 @@ class Text(fields.String):
         return text.strip()
 
 
+class StrictBoolean(fields.Boolean):
+    """JSON `true` or `false` only. marshmallow's Boolean also takes 1, "yes", "on"... (and
+    `truthy={True}` still takes 1, since 1 == True): too lenient where a yes must be meant."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class PageArgs(Schema):
     """`cursor` and `limit` for every paginated list."""
 
