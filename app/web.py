@@ -77,14 +77,25 @@ def asset(filename: str) -> str:
 
 
 def _refuse_oversized_body():
-    """413 before any handler runs: Werkzeug only enforces MAX_CONTENT_LENGTH when a body is read,
-    so an endpoint that takes no body would otherwise act on a 10 MB request."""
+    """413 before any handler runs, whatever the transfer encoding.
+
+    Werkzeug enforces MAX_CONTENT_LENGTH only when a body is read, so an endpoint that takes no
+    body would otherwise act on a 10 MB request. A chunked body has no Content-Length: Werkzeug
+    reads it up to the limit and silently stops there, so an oversized one would reach the JSON
+    parser cut short (a 400). It is read here instead, and one byte more means it was too large.
+    """
     from flask import current_app
     from werkzeug.exceptions import RequestEntityTooLarge
 
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    if limit and (request.content_length or 0) > limit:
+    if not limit:
+        return
+    if (request.content_length or 0) > limit:
         raise RequestEntityTooLarge()
+    if request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+        body = request.get_data(cache=True)  # kept for the handler: the stream is read once
+        if len(body) >= limit and request.environ["wsgi.input"].read(1):
+            raise RequestEntityTooLarge()
 
 
 def _refuse_control_characters_in_path():
