@@ -33,6 +33,8 @@ class SyncRequestSchema(StrictSchema):
 class ItemErrorSchema(Schema):
     message = fields.String()
     errors = fields.Dict()
+    retry = fields.Boolean(metadata={"description": "True: refused only because what it refers to is not "
+                                                    "stored yet; keep it and send it again. Absent: final."})
 
 
 class ResultSchema(Schema):
