@@ -151,6 +151,9 @@ def _labels() -> dict:
         "login": _("Log in so that your saved items can be sent."),
         "offline": _("You are offline. What you write is kept on your phone."),
         "reference": _("Reference"),
+        # An item the server failed on again and again, given up by the phone (static/js/sync.js).
+        "unsendable": _("This could not be sent: our system fails on it. Please write it again, "
+                        "or call the mission."),
     }
 
 
