@@ -26,7 +26,7 @@ class StrictSchema(Schema):
         for key, value in data.items():
             fault = unstorable_text(key) if isinstance(key, str) else None
             if fault is None and key not in self.UNCHECKED:
-                fault = _first_unstorable(value)
+                fault = unstorable_text(value) if isinstance(value, str) else _first_unstorable(value)
             if fault is not None:
                 errors[printable(key)] = [str(fault)]
         if errors:
