@@ -151,9 +151,10 @@ def _labels() -> dict:
         "login": _("Log in so that your saved items can be sent."),
         "offline": _("You are offline. What you write is kept on your phone."),
         "reference": _("Reference"),
-        # An item the server failed on again and again, given up by the phone (static/js/sync.js).
+        # Items the phone gave up sending (static/js/sync.js giveUp).
         "unsendable": _("This could not be sent: our system fails on it. Please write it again, "
                         "or call the mission."),
+        "too_large": _("This is too large to send. Please make it shorter and save it again."),
     }
 
 

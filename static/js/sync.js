@@ -96,16 +96,17 @@ function takeAnswer(user, sent, answer, cursorKey) {
   });
 }
 
-// The server fails on `m` alone while it answers a call without it: it can never be sent as it
-// is. Marked rejected (the page shows the `unsendable` label) so the rest of the outbox goes on.
-function giveUp(m) {
+// `m` can never be sent as it is: the server fails on it alone while it answers a call without
+// it (`unsendable`), or it is over 1 MiB alone (`too_large`). Marked rejected, the page showing
+// the label of that name, so that the rest of the outbox goes on.
+function giveUp(m, why = 'unsendable') {
   return transact(['outbox', 'items'], 'readwrite', (s) => {
     s.outbox.delete(m.id);
     s.items.get(m.data.id).onsuccess = (e) => {
       const item = e.target.result;
       if (!item || item.mutation_id !== m.id) return;
       item.sync_state = 'rejected';
-      item.error = { message: '', errors: {}, local: 'unsendable' };
+      item.error = { message: '', errors: {}, local: why };
       s.items.put(item);
     };
   });
@@ -122,6 +123,7 @@ export async function flush(user) {
   const deferred = new Set();  // answered `retry`: not sent again in this flush
   let size = BATCH;
   let splitting = false;
+  const aloneFailures = {};  // mutation id → failures of a call holding it alone
   try {
     const device = await deviceId();
     const call = async (mutations) => {
@@ -139,6 +141,7 @@ export async function flush(user) {
       if (response.status === 401 || response.status === 403) return { ok: false, auth: true };
       if (response.status === 400 && hadCursor) { await put('meta', null, cursorKey); continue; }
       if (response.status === 413 && size > 1) { size = Math.max(1, size >> 1); continue; }
+      if (response.status === 413 && sent.length === 1) { await giveUp(sent[0], 'too_large'); size = BATCH; continue; }
       if (response.status === 429 || response.status === 503) return { ok: false, retryAfter: retryAfter(response) };
       if (response.status >= 500) {
         // Once may be a passing fault: wait. Again: halve the batch until the item at fault is alone.
@@ -149,8 +152,10 @@ export async function flush(user) {
         }
         splitting = true;
         if (sent.length > 1) { size = Math.ceil(sent.length / 2); continue; }
-        // Alone it fails. Only if the server answers a call without it is the item at fault
-        // (else the server is unwell, and nothing is given up).
+        // Alone it fails: once more to be sure, then only if the server answers a call without it
+        // is the item at fault (else the server is unwell, and nothing is given up).
+        aloneFailures[sent[0].id] = (aloneFailures[sent[0].id] || 0) + 1;
+        if (aloneFailures[sent[0].id] < 2) continue;
         const probe = (await call([])).response;
         if (!probe.ok) return { ok: false, retryAfter: retryAfter(probe) };
         await giveUp(sent[0]);
