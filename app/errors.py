@@ -174,6 +174,7 @@ class ErrorResponsesPlugin(BasePlugin):
     WITH_BODY = {"400": "Malformed JSON (including duplicated keys)", "413": "The body is larger than 1 MiB"}
     WITH_ID = {"404": "No such record, or not one the caller may see"}
     WITH_CURSOR = {"400": "The cursor is not one this list gave out"}
+    WITH_QUERY = {"400": "A query parameter holds a NUL character"}
 
     def _add(self, operation: dict, entries: dict) -> None:
         responses = operation.setdefault("responses", {})
@@ -194,6 +195,8 @@ class ErrorResponsesPlugin(BasePlugin):
                 self._add(operation, self.WITH_ID)
             if any(isinstance(p, dict) and p.get("name") == "cursor" for p in operation.get("parameters", [])):
                 self._add(operation, self.WITH_CURSOR)
+            if any(isinstance(p, dict) and p.get("in") == "query" for p in operation.get("parameters", [])):
+                self._add(operation, self.WITH_QUERY)
             for code, response in operation["responses"].items():
                 # An error declared without a body (`alt_response(409)`) still answers the error shape.
                 if str(code)[0] in "45" and isinstance(response, dict) and not ({"content", "$ref"} & set(response)):

@@ -12,9 +12,10 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 from webargs import core as webargs_core
-from webargs.flaskparser import FlaskParser, is_json_request
+from webargs.flaskparser import FlaskParser, abort, is_json_request
 
 from .errors import ErrorResponsesPlugin
+from .i18n import _l
 
 # Stable constraint names make Alembic migrations readable and portable.
 NAMING_CONVENTION = {
@@ -50,14 +51,38 @@ def _refuse_constant(name):
     raise json.JSONDecodeError(f"{name} is not JSON", name, 0)
 
 
+class UnreadableJSON(json.JSONDecodeError):
+    """Syntactically JSON, but not something we can read: answered 400 with its own message."""
+
+    def __init__(self, message):
+        super().__init__(str(message), "(body)", 0)  # a doc of "" would mean "no body" to webargs
+        self.message = message
+
+
 class StrictJSONParser(FlaskParser):
-    """JSON bodies as RFC 8259 means them: a duplicated key or NaN/Infinity is malformed (400)."""
+    """JSON bodies as RFC 8259 means them: a duplicated key or NaN/Infinity is malformed (400).
+
+    So is what Python's json cannot read without failing: nesting deeper than the interpreter's
+    recursion limit (RecursionError) and an integer beyond its digit limit (ValueError). Text the
+    database cannot store (a lone surrogate, NUL) is the schemas' concern: StrictSchema (422)."""
 
     def _raw_load_json(self, req):
         if not is_json_request(req):
             return webargs_core.missing
-        return json.loads(req.get_data(cache=True), object_pairs_hook=_refuse_duplicates,
-                          parse_constant=_refuse_constant)
+        body = req.get_data(cache=True)
+        try:
+            return json.loads(body, object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant)
+        except RecursionError:
+            raise UnreadableJSON(_l("The request body is nested too deeply.")) from None
+        except json.JSONDecodeError:
+            raise
+        except ValueError:  # "Exceeds the limit (4300 digits) for integer string conversion"
+            raise UnreadableJSON(_l("A number in the request body is too long.")) from None
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        if isinstance(error, UnreadableJSON):
+            abort(400, exc=error, messages={"json": [error.message]})
+        super()._handle_invalid_json_error(error, req, *args, **kwargs)
 
 
 # Every flask-smorest blueprint parses with it (set before any blueprint is declared).

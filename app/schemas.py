@@ -10,22 +10,45 @@ from .i18n import _l
 
 
 class StrictSchema(Schema):
-    """Input schemas refuse unknown fields (marshmallow's default), trim text, and refuse control
-    characters in every string they are given (PostgreSQL cannot even store NUL: it would be a 500)."""
+    """Input schemas refuse unknown fields (marshmallow's default), trim text, and refuse text no
+    database can store in every string they are given, keys and nested values included: control
+    characters (PostgreSQL cannot even store NUL) and lone UTF-16 surrogates (JSON's `"\\ud800"`,
+    which no UTF-8 encoder can write). One 422 naming the field, instead of a 500 at the write."""
+
+    # Fields whose values another schema checks (sync hands each mutation's data to its own).
+    UNCHECKED: tuple[str, ...] = ()
 
     @pre_load
-    def _refuse_control_characters(self, data, **_kwargs):
+    def _refuse_unstorable_text(self, data, **_kwargs):
         if not isinstance(data, Mapping):
             return data
         errors = {}
-        for key in data:
-            value = data[key]
-            values = value if isinstance(value, (list, tuple)) else [value]
-            if any(isinstance(v, str) and has_control_characters(v) for v in values):
-                errors[key] = [str(_l("Must not contain control characters."))]
+        for key, value in data.items():
+            fault = unstorable_text(key) if isinstance(key, str) else None
+            if fault is None and key not in self.UNCHECKED:
+                fault = unstorable_text(value) if isinstance(value, str) else _first_unstorable(value)
+            if fault is not None:
+                errors[printable(key)] = [str(fault)]
         if errors:
             raise ValidationError(errors)
         return data
+
+
+def _first_unstorable(value):
+    """The fault of the first unstorable string in `value` (walked without recursion), or None."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            fault = unstorable_text(item)
+            if fault is not None:
+                return fault
+        elif isinstance(item, Mapping):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return None
 
 
 class UTCDateTime(fields.AwareDateTime):
@@ -72,6 +95,23 @@ class CalendarDate(fields.Date):
 
 # C0 controls but newline, tab and carriage return; and DEL.
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The same, and half of a UTF-16 pair standing alone.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def unstorable_text(text: str):
+    """Why `text` cannot be stored as it is (a translatable message), or None."""
+    found = _UNSTORABLE.search(text)
+    if found is None:
+        return None
+    if "\ud800" <= found.group() <= "\udfff":
+        return _l("Contains a broken character. Type it again.")
+    return _l("Must not contain control characters.")
+
+
+def printable(text: str) -> str:
+    """`text` with every unstorable character replaced by U+FFFD, fit to be answered and stored."""
+    return _UNSTORABLE.sub("\ufffd", text)
 
 
 def has_control_characters(text: str) -> bool:
@@ -95,6 +135,16 @@ class Text(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         no_control_characters(text)
         return text.strip()
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON `true` or `false` only. marshmallow's Boolean also takes 1, "yes", "on"... (and
+    `truthy={True}` still takes 1, since 1 == True): too lenient where a yes must be meant."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 class PageArgs(Schema):

@@ -56,6 +56,7 @@ def init_web(app: Flask) -> None:
     )
     app.before_request(_refuse_oversized_body)
     app.before_request(_refuse_control_characters_in_path)
+    app.before_request(_refuse_nul_in_parameters)
     app.after_request(_static_cache)
     app.after_request(_no_store_unless_public)
     app.jinja_env.globals["asset"] = asset
@@ -78,14 +79,25 @@ def asset(filename: str) -> str:
 
 
 def _refuse_oversized_body():
-    """413 before any handler runs: Werkzeug only enforces MAX_CONTENT_LENGTH when a body is read,
-    so an endpoint that takes no body would otherwise act on a 10 MB request."""
+    """413 before any handler runs, whatever the transfer encoding.
+
+    Werkzeug enforces MAX_CONTENT_LENGTH only when a body is read, so an endpoint that takes no
+    body would otherwise act on a 10 MB request. A chunked body has no Content-Length: Werkzeug
+    reads it up to the limit and silently stops there, so an oversized one would reach the JSON
+    parser cut short (a 400). It is read here instead, and one byte more means it was too large.
+    """
     from flask import current_app
     from werkzeug.exceptions import RequestEntityTooLarge
 
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    if limit and (request.content_length or 0) > limit:
+    if not limit:
+        return
+    if (request.content_length or 0) > limit:
         raise RequestEntityTooLarge()
+    if request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+        body = request.get_data(cache=True)  # kept for the handler: the stream is read once
+        if len(body) >= limit and request.environ["wsgi.input"].read(1):
+            raise RequestEntityTooLarge()
 
 
 def _refuse_control_characters_in_path():
@@ -136,3 +148,21 @@ def _no_store_unless_public(response):
     if not _under(path, PUBLIC_REFERENCE) or logged_in:
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _refuse_nul_in_parameters():
+    """400 for a NUL in any query parameter or form field, in one place before any handler: no
+    address or form of ours takes one, and PostgreSQL cannot even compare text holding it (a 500
+    wherever such a value reached a query). NUL inside a JSON body is StrictSchema's 422."""
+    from flask_smorest import abort
+
+    from .i18n import _
+    from .schemas import printable
+
+    fields = list(request.args.items(multi=True))
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        fields += list(request.form.items(multi=True))
+    bad = [name for name, value in fields if "\x00" in name or "\x00" in value]
+    if bad:
+        message = _("The address or the form holds a character that is not allowed (NUL). Remove it and try again.")
+        abort(400, message=message, errors={printable(name): [message] for name in bad})

@@ -19,7 +19,7 @@ from ..help.schemas import HelpRequestSchema
 from ..i18n import _l
 from ..presence.models import PresenceReport
 from ..presence.schemas import OwnPresenceSchema
-from ..schemas import StrictSchema, UTCDateTime, now_utc
+from ..schemas import StrictBoolean, StrictSchema, UTCDateTime, now_utc
 from ..security import BEARER
 from .models import AuthSession, User
 from .schemas import UserSchema
@@ -28,7 +28,7 @@ blp = Blueprint("data_rights", __name__, url_prefix="/api/v1", description="The 
 
 
 class DeleteMeSchema(StrictSchema):
-    confirm = fields.Boolean(required=True, truthy={True}, falsy={False}, validate=validate.Equal(
+    confirm = StrictBoolean(required=True, validate=validate.Equal(
         True, error=str(_l("Send confirm: true to delete your account and your data."))))
 
 

@@ -186,6 +186,10 @@ def _labels() -> dict:
         # Missions as workers name them ("KJRI Kota Kinabalu"); in English by their full name.
         "mission_kinds": {} if str(get_locale()) == "en" else SHORT_KINDS_ID,
         "family": _("Family check: let your family see the status"),
+        # Items the phone gave up sending (static/js/sync.js giveUp).
+        "unsendable": _("This could not be sent: our system fails on it. Please write it again, "
+                        "or call the mission."),
+        "too_large": _("This is too large to send. Please make it shorter and save it again."),
     }
 
 

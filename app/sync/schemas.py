@@ -12,6 +12,8 @@ class MutationSchema(StrictSchema):
     """One write made on the device. Only `id` is checked here: whatever else is wrong with an
     item makes that item `rejected`, never the whole call."""
 
+    UNCHECKED = ("type", "data", "created_at")  # the item's own schema checks them (sync.services)
+
     id = fields.UUID(required=True)
     type = fields.Raw(required=True, metadata={"enum": list(MUTATION_TYPES)})
     data = fields.Raw(load_default=None, metadata={"type": "object"})
@@ -19,6 +21,8 @@ class MutationSchema(StrictSchema):
 
 
 class SyncRequestSchema(StrictSchema):
+    UNCHECKED = ("mutations",)  # each one is a MutationSchema, which checks what it must
+
     device_id = fields.UUID(required=True)
     cursor = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
     mutations = fields.List(
@@ -29,6 +33,8 @@ class SyncRequestSchema(StrictSchema):
 class ItemErrorSchema(Schema):
     message = fields.String()
     errors = fields.Dict()
+    retry = fields.Boolean(metadata={"description": "True: refused only because what it refers to is not "
+                                                    "stored yet; keep it and send it again. Absent: final."})
 
 
 class ResultSchema(Schema):

@@ -4,6 +4,10 @@ The rules of presence reports, help requests and messages live in their features
 services; this module only routes each mutation there, records its outcome once
 (`AppliedMutation`) and reads the feed (`Change`).
 """
+import base64
+import binascii
+import logging
+import os
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -11,27 +15,34 @@ from datetime import timedelta
 from functools import lru_cache
 from types import SimpleNamespace
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
 from marshmallow import ValidationError
 from sqlalchemy import bindparam, delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import selectinload
 
 from ..errors import DomainError, error_body
 from ..extensions import db
 from ..i18n import _l, translate_message
-from ..storage import insert_new_rows
+from ..storage import RETRYABLE, insert_new_rows
 from .feed import lock_feed
 from .models import AppliedMutation, Change
 from ..types import utcnow
 from .schemas import MUTATION_TYPES
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
 # The idempotency records are kept this long (`flask sync purge`); never less than a month,
 # the longest a phone is expected to stay offline with its outbox full.
 KEEP_DAYS, MIN_KEEP_DAYS, PURGE_BATCH = 180, 30, 5000
 APPLIED, DUPLICATE, REJECTED = "applied", "duplicate", "rejected"
+UNSAVED = _l("This entry could not be saved because of an error on our side. "
+             "Save it again as a new entry, or call the mission.")
 
 
 @dataclass
@@ -57,6 +68,24 @@ class CursorError(Exception):
 def _item_error(code: int, message, errors=None) -> dict:
     body = error_body(code, message, errors)
     return {"message": body["message"], "errors": body["errors"]}
+
+
+def _fails_the_call(exc: Exception) -> bool:
+    """The database's trouble, not the item's: the database away (503) or a deadlock or
+    serialization failure (the call is run again, storage.committed). Anything else an item
+    raises is that item's `rejected`."""
+    return isinstance(exc, (OperationalError, InterfaceError)) or (
+        isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in RETRYABLE)
+
+
+class NotStoredYet(Exception):
+    """A mutation names a record not stored yet (a message whose request travels in another call
+    still in flight): answered `rejected` with `error.retry: true` and not recorded, so the
+    device keeps it and sends it again (contract, "Additions of 2026-11-29": Sync)."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.error = {**_item_error(422, message), "retry": True}
 
 
 def _prepare(data, created_at, mutation_id: uuid.UUID, fields_: dict) -> dict:
@@ -117,7 +146,14 @@ def _apply_message(user, data: dict, batch: dict):
         errors.update(exc.messages if isinstance(exc.messages, dict) else {"data": exc.messages})
     if errors:
         raise ValidationError(errors)
-    message, created = add_worker_message(user, help_request_id, loaded)
+    try:
+        message, created = add_worker_message(user, help_request_id, loaded)
+    except DomainError as exc:
+        if exc.code != 404:
+            raise
+        # Not this worker's request, or not stored yet: the same answer, so nothing leaks.
+        raise NotStoredYet(_l("The request this message belongs to has not arrived yet. "
+                              "The message will be sent again.")) from None
     return message.id, created
 
 
@@ -173,6 +209,13 @@ def _run(user, mutation: dict, batch: dict) -> tuple[str, uuid.UUID | None, dict
         return REJECTED, None, _item_error(422, None, translate_message(errors))
     except DomainError as exc:
         return REJECTED, None, _item_error(exc.code, exc.message, exc.errors)
+    except (NotStoredYet, IntegrityError):
+        raise  # apply_mutation answers these
+    except Exception as exc:  # noqa: BLE001 - one item's failure is that item's answer, never the call's
+        if _fails_the_call(exc):
+            raise
+        log.exception("sync: mutation %s (%s) failed; rejected", mutation["id"], kind)
+        return REJECTED, None, _item_error(500, UNSAVED)
     return (APPLIED if created else DUPLICATE), record_id, None
 
 
@@ -190,13 +233,14 @@ def apply_mutation(user, mutation: dict, device_id: uuid.UUID | None = None, bat
     existing = decided.get(mutation["id"]) if decided is not None else _find(mutation["id"])
     if existing is not None:
         return _decided(existing, user)
+    kind = mutation["type"]
     try:
         with db.session.begin_nested():
-            row = AppliedMutation(mutation_id=mutation["id"], user_id=user.id, type=str(mutation["type"])[:40],
-                                  status=APPLIED, device_id=device_id)
+            row = AppliedMutation(mutation_id=mutation["id"], user_id=user.id, device_id=device_id, status=APPLIED,
+                                  type=kind if isinstance(kind, str) and kind in APPLY else "unknown")
             db.session.add(row)
             db.session.flush()
-            status, record_id, error = _run(user, mutation, batch)
+            status, record_id, error = _run(user, mutation, batch)  # NotStoredYet undoes the claim
             row.status = REJECTED if status == REJECTED else APPLIED
             row.record_id, row.error = record_id, error
             db.session.flush()
@@ -210,6 +254,13 @@ def apply_mutation(user, mutation: dict, device_id: uuid.UUID | None = None, bat
         # the device keeps nothing pending on a `rejected`, so say plainly what happened.
         return Outcome(mutation["id"], REJECTED, None,
                        _item_error(409, _l("This record clashes with another one. Save it again as a new entry.")))
+    except NotStoredYet as exc:
+        return Outcome(mutation["id"], REJECTED, None, exc.error)
+    except Exception as exc:  # noqa: BLE001 - e.g. its outcome could not be recorded: nothing of it stays
+        if _fails_the_call(exc):
+            raise
+        log.exception("sync: mutation %s could not be recorded; rejected", mutation["id"])
+        return Outcome(mutation["id"], REJECTED, None, _item_error(500, UNSAVED))
     return Outcome(mutation["id"], status, record_id, error)
 
 
@@ -234,7 +285,7 @@ def apply_mutations(user, mutations: list[dict], device_id: uuid.UUID | None = N
             run.append(index)
             continue
         if run:
-            _bulk_help_requests(user, mutations, {i: fast[i] for i in run}, device_id, batch, outcomes)
+            _bulk_or_none(user, mutations, {i: fast[i] for i in run}, device_id, batch, outcomes)
             for i in run:
                 if outcomes[i] is None:
                     outcomes[i] = apply_mutation(user, mutations[i], device_id, batch)
@@ -242,6 +293,24 @@ def apply_mutations(user, mutations: list[dict], device_id: uuid.UUID | None = N
         if mutation is not None:
             outcomes[index] = apply_mutation(user, mutation, device_id, batch)
     return outcomes
+
+
+def _bulk_or_none(user, mutations, items: dict[int, dict], device_id, batch: dict, outcomes: list) -> None:
+    """_bulk_help_requests in a savepoint (one per run, not per item). Should it fail for a reason
+    other than the database's, nothing of it stays and its items go one by one (apply_mutation,
+    each in its own savepoint): only the one at fault is rejected, the others still apply."""
+    decided = dict(batch["decided"])
+    try:
+        with db.session.begin_nested():
+            _bulk_help_requests(user, mutations, items, device_id, batch, outcomes)
+    except Exception as exc:  # noqa: BLE001
+        if _fails_the_call(exc):
+            raise
+        log.warning("sync: bulk insert of %d requests failed (%s); applying them one by one", len(items), exc)
+        batch["decided"].clear()
+        batch["decided"].update(decided)
+        for index in items:
+            outcomes[index] = None
 
 
 def _read_decided(ids: set) -> dict:
@@ -266,12 +335,12 @@ def _bulk_candidates(mutations: list[dict]) -> dict[int, dict]:
             prepared[index] = _prepare(mutation["data"], mutation.get("created_at"), mutation["id"], fields_)
     try:  # all at once, as almost always they are all valid; else item by item, to keep the valid ones
         loaded = dict(zip(prepared, schema.load(list(prepared.values()), many=True)))
-    except ValidationError:
+    except Exception:  # noqa: BLE001 - whatever fails here, apply_mutation answers for the item
         loaded = {}
         for index, data in prepared.items():
             try:
                 loaded[index] = schema.load(data)
-            except ValidationError:
+            except Exception:  # noqa: BLE001
                 continue
     chosen, seen = {}, set()
     for index, data in loaded.items():
@@ -336,30 +405,39 @@ def purge_applied_mutations(days: int) -> int:
 # ---------------------------------------------------------------- pull: the change feed
 
 
-def _cursor_serializer() -> URLSafeSerializer:
-    return _serializer_for(current_app.config["SECRET_KEY"])
+# A cursor is the last feed `seq` the device has seen, encrypted and authenticated (AES-GCM) with a
+# key derived from SECRET_KEY, the user's id as associated data. `seq` counts every worker's
+# changes, so in clear it would show system-wide activity; sealed, it shows nothing, and it is
+# good for its own user only. 12 bytes nonce + 8 bytes seq + 16 bytes tag: 48 characters.
+_CURSOR_INFO = b"jembatan sync cursor v2"
+_NONCE, _SEQ = 12, 8
 
 
 @lru_cache(maxsize=4)
-def _serializer_for(secret_key: str) -> URLSafeSerializer:
-    """Made once per key: building one derives its signing key, a cost on every sync call."""
-    return URLSafeSerializer(secret_key, salt="sync-cursor")
+def _cursor_cipher(secret_key: str) -> AESGCM:
+    """Made once per key: deriving it costs more than a sync call's whole cursor work."""
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_CURSOR_INFO).derive(secret_key.encode())
+    return AESGCM(key)
 
 
 def encode_cursor(user, seq: int) -> str:
-    return _cursor_serializer().dumps({"u": str(user.id), "s": int(seq)})
+    nonce = os.urandom(_NONCE)
+    sealed = _cursor_cipher(current_app.config["SECRET_KEY"]).encrypt(
+        nonce, int(seq).to_bytes(_SEQ, "big"), user.id.bytes)
+    return base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
 
 
 def decode_cursor(user, cursor: str | None) -> int:
-    """The last `seq` the device has seen; a forged cursor or another user's is refused."""
+    """The last `seq` the device has seen; a forged or old-format cursor, or another user's, is refused."""
     if not cursor:
         return 0
     try:
-        payload = _cursor_serializer().loads(cursor)
-        if payload["u"] != str(user.id) or not isinstance(payload["s"], int) or payload["s"] < 0:
+        raw = base64.urlsafe_b64decode(cursor.encode("ascii"))
+        if len(raw) != _NONCE + _SEQ + 16:
             raise CursorError
-        return payload["s"]
-    except (BadSignature, KeyError, TypeError, ValueError, CursorError):
+        seq = _cursor_cipher(current_app.config["SECRET_KEY"]).decrypt(raw[:_NONCE], raw[_NONCE:], user.id.bytes)
+        return int.from_bytes(seq, "big")
+    except (InvalidTag, binascii.Error, UnicodeEncodeError, ValueError, CursorError):
         raise CursorError from None
 
 

@@ -125,12 +125,18 @@ async function prefillCorrection(form) {
   showErrors(form, item.error);
 }
 
+// Why an item was not accepted: the server's words, or the page's own label for what the phone
+// decided itself (`local`, e.g. an item the server kept failing on: sync.js giveUp).
+function reason(error) {
+  return (error && (error.message || L[error.local])) || '';
+}
+
 function showErrors(form, error) {
   if (!error) return;
   const top = document.createElement('p');
   top.className = 'error';
   top.setAttribute('role', 'alert');
-  top.textContent = error.message;
+  top.textContent = reason(error);
   form.prepend(top);
   for (const [name, messages] of Object.entries(error.errors || {})) {
     const field = form.elements[name];
@@ -199,7 +205,7 @@ function requestItem(item, messages) {
   }
   if (state === 'rejected' && item.error) {
     const reasons = Object.values(item.error.errors || {}).flat().filter((m) => typeof m === 'string');
-    li.append(el('p', { class: 'error', role: 'alert' }, [item.error.message, ...reasons].join(' ')),
+    li.append(el('p', { class: 'error', role: 'alert' }, [reason(item.error), ...reasons].join(' ')),
       el('a', { class: 'button', href: `/help?edit=${encodeURIComponent(item.id)}` }, L.correct));
   }
   const thread = [...(view.messages || []).map((m) => ({ server: m })), ...messages]
@@ -209,7 +215,8 @@ function requestItem(item, messages) {
       const msg = { ...(m.data || {}), ...(m.server || {}) };
       const mine = msg.direction !== 'to_worker';
       return el('li', { class: mine ? 'from_worker' : 'to_worker', 'data-sync-state': m.sync_state || 'synced' },
-        el('b', {}, `${mine ? L.from_me : L.from_mission}: `), msg.body || '');
+        el('b', {}, `${mine ? L.from_me : L.from_mission}: `), msg.body || '',
+        m.sync_state === 'rejected' ? el('span', { class: 'error', role: 'alert' }, ' ', reason(m.error)) : null);
     })));
   }
   if (item.server && state === 'synced') li.append(replyForm(item.id));
@@ -255,7 +262,7 @@ async function renderPresence() {
   if (!latest) return;
   box.dataset.syncState = latest.sync_state;
   const parts = [el('span', { class: 'state' }, L.state[latest.sync_state])];
-  if (latest.error) parts.push(el('span', { class: 'error' }, latest.error.message));
+  if (latest.error) parts.push(el('span', { class: 'error' }, reason(latest.error)));
   box.replaceChildren(el('p', {}, ...parts));
   const form = document.getElementById('presence-form');
   if (latest.sync_state === 'rejected' && form && form.dataset.editing !== latest.id) {

@@ -1,10 +1,16 @@
 // Sending the outbox through POST /api/v1/sync and taking in what the server answers.
 // One function, `flush`, used by the pages (on load, `online`, a backoff timer) and by the
 // service worker (Background Sync). A mutation leaves the outbox only when the server has
-// answered applied, duplicate or rejected for it.
+// answered applied, duplicate or rejected for it; a rejection with `error.retry` (what it
+// refers to is not stored yet) keeps it, to be sent again on a later flush.
 import { get, getAll, put, transact, uuid4 } from './store.js';
 
 const BATCH = 100;
+// A batch the server fails on (5xx) this many times in a row is split to find the one item at
+// fault, so that one item can never hold the whole outbox back.
+const STRIKES_BEFORE_SPLIT = 2;
+// How often an item answered `retry` is sent again before its rejection is taken as final.
+const MAX_RETRIES = 20;
 const KINDS = { 'help_request.create': 'help_request', 'presence.upsert': 'presence', 'message.create': 'message' };
 
 async function cookie(name) {
@@ -51,13 +57,20 @@ function retryAfter(response) {
   return Number.isFinite(at) ? Math.max(0, (at - Date.now()) / 1000) : 0;
 }
 
-// Results and changes of one answer, stored in one transaction with the new cursor.
+// Results and changes of one answer, stored in one transaction with the new cursor; resolves
+// with the ids of the mutations kept to be sent again (answered `retry`).
 function takeAnswer(user, sent, answer, cursorKey) {
   const byMutation = Object.fromEntries(sent.map((m) => [m.id, m]));
-  return transact(['outbox', 'items', 'meta'], 'readwrite', (s) => {
+  return transact(['outbox', 'items', 'meta'], 'readwrite', (s, box) => {
+    box.value = [];
     for (const result of answer.results) {
       const m = byMutation[result.id];
       if (!m) continue;
+      if (result.status === 'rejected' && result.error && result.error.retry && (m.tries || 0) < MAX_RETRIES) {
+        s.outbox.put({ ...m, tries: (m.tries || 0) + 1 });  // still pending: its item is left as it is
+        box.value.push(m.id);
+        continue;
+      }
       s.outbox.delete(m.id);
       s.items.get(m.data.id).onsuccess = (e) => {
         const item = e.target.result;
@@ -79,33 +92,81 @@ function takeAnswer(user, sent, answer, cursorKey) {
       };
     }
     s.meta.put(answer.cursor, cursorKey);
+    s.meta.delete('strikes:' + user);
+  });
+}
+
+// `m` can never be sent as it is: the server fails on it alone while it answers a call without
+// it (`unsendable`), or it is over 1 MiB alone (`too_large`). Marked rejected, the page showing
+// the label of that name, so that the rest of the outbox goes on.
+function giveUp(m, why = 'unsendable') {
+  return transact(['outbox', 'items'], 'readwrite', (s) => {
+    s.outbox.delete(m.id);
+    s.items.get(m.data.id).onsuccess = (e) => {
+      const item = e.target.result;
+      if (!item || item.mutation_id !== m.id) return;
+      item.sync_state = 'rejected';
+      item.error = { message: '', errors: {}, local: why };
+      s.items.put(item);
+    };
   });
 }
 
 // Send everything waiting for `user` and pull the changes. Resolves with
-// {ok} | {ok: false, retryAfter?, auth?}; never rejects.
+// {ok} | {ok: false, retryAfter?, auth?, later?}; never rejects. `later`: some items wait for
+// what they refer to and are sent again on the next flush (the caller backs off).
 export async function flush(user) {
   user = user || (await get('meta', 'user'));
   if (!user) return { ok: false, auth: true };
   const cursorKey = 'cursor:' + user;
+  const strikesKey = 'strikes:' + user;
+  const deferred = new Set();  // answered `retry`: not sent again in this flush
   let size = BATCH;
+  let splitting = false;
+  const aloneFailures = {};  // mutation id → failures of a call holding it alone
   try {
     const device = await deviceId();
-    for (let round = 0; round < 100; round++) {
-      const waiting = (await getAll('outbox')).filter((m) => m.user === user).sort((a, b) => a.n - b.n);
-      const sent = waiting.slice(0, size);
+    const call = async (mutations) => {
       const body = { device_id: device, cursor: (await get('meta', cursorKey)) || null,
-                     mutations: sent.map(({ id, type, data, created_at }) => ({ id, type, data, created_at })) };
+                     mutations: mutations.map(({ id, type, data, created_at }) => ({ id, type, data, created_at })) };
       let response = await post('/api/v1/sync', body, 'csrf_access_token');
       if (response.status === 401 && (await refresh())) response = await post('/api/v1/sync', body, 'csrf_access_token');
+      return { response, hadCursor: Boolean(body.cursor) };
+    };
+    for (let round = 0; round < 100; round++) {
+      const waiting = (await getAll('outbox')).filter((m) => m.user === user && !deferred.has(m.id))
+        .sort((a, b) => a.n - b.n);
+      const sent = waiting.slice(0, size);
+      const { response, hadCursor } = await call(sent);
       if (response.status === 401 || response.status === 403) return { ok: false, auth: true };
-      if (response.status === 400 && body.cursor) { await put('meta', null, cursorKey); continue; }
+      if (response.status === 400 && hadCursor) { await put('meta', null, cursorKey); continue; }
       if (response.status === 413 && size > 1) { size = Math.max(1, size >> 1); continue; }
-      if (response.status === 429 || response.status >= 500) return { ok: false, retryAfter: retryAfter(response) };
+      if (response.status === 413 && sent.length === 1) { await giveUp(sent[0], 'too_large'); size = BATCH; continue; }
+      if (response.status === 429 || response.status === 503) return { ok: false, retryAfter: retryAfter(response) };
+      if (response.status >= 500) {
+        // Once may be a passing fault: wait. Again: halve the batch until the item at fault is alone.
+        const strikes = ((await get('meta', strikesKey)) || 0) + 1;
+        await put('meta', strikes, strikesKey);
+        if (!sent.length || (strikes < STRIKES_BEFORE_SPLIT && !splitting)) {
+          return { ok: false, retryAfter: retryAfter(response) };
+        }
+        splitting = true;
+        if (sent.length > 1) { size = Math.ceil(sent.length / 2); continue; }
+        // Alone it fails: once more to be sure, then only if the server answers a call without it
+        // is the item at fault (else the server is unwell, and nothing is given up).
+        aloneFailures[sent[0].id] = (aloneFailures[sent[0].id] || 0) + 1;
+        if (aloneFailures[sent[0].id] < 2) continue;
+        const probe = (await call([])).response;
+        if (!probe.ok) return { ok: false, retryAfter: retryAfter(probe) };
+        await giveUp(sent[0]);
+        await takeAnswer(user, [], await probe.json(), cursorKey);
+        size = BATCH;
+        continue;
+      }
       if (!response.ok) return { ok: false };
       const answer = await response.json();
-      await takeAnswer(user, sent, answer, cursorKey);
-      if (!answer.has_more && waiting.length <= sent.length) return { ok: true };
+      for (const id of await takeAnswer(user, sent, answer, cursorKey)) deferred.add(id);
+      if (!answer.has_more && waiting.length <= sent.length) return deferred.size ? { ok: false, later: true } : { ok: true };
     }
     return { ok: true };
   } catch (e) {

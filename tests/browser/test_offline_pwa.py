@@ -141,3 +141,90 @@ def test_the_missions_answer_reaches_the_phone_and_stays_offline(page, context, 
     context.set_offline(True)
     page.reload()
     page.locator(f"#my-requests > li[data-id='{request_id}'] .messages", has_text=answer).wait_for()
+
+
+def test_an_item_the_server_keeps_failing_on_is_rejected_and_the_others_still_sync(page, context, live_server,
+                                                                                  login):
+    """A 500 for every call holding one item (a server bug it meets) used to hold the whole outbox for
+    good: the PWA resent the same batch forever. Now a second failure in a row splits the batch until
+    the item is alone; when the server answers a call without it, the item is marked rejected with a
+    message, and the rest is sent."""
+    worker = live_server.create_worker()
+    offline_ready(page, login, worker)
+    context.set_offline(True)
+    good1, poison, good2 = (f"{label} {uuid.uuid4().hex[:6]}" for label in ("Pertama", "Racun", "Ketiga"))
+    for description in (good1, poison, good2):
+        write_help_request(page, description)
+    failed = []
+
+    def fail_on_poison(route):
+        if poison in (route.request.post_data or ""):
+            failed.append(route.request.url)
+            route.fulfill(status=500, json={"code": 500, "status": "Internal Server Error", "message": "boom",
+                                            "errors": {}})
+        else:
+            route.continue_()
+
+    context.route("**/api/v1/sync", fail_on_poison)  # the context's route sees the service worker's calls too
+    context.set_offline(False)
+    page.wait_for_selector(f"#my-requests > li[data-sync-state=rejected]:has-text('{poison}')",
+                           timeout=SYNC_TIMEOUT_MS)
+    for description in (good1, good2):
+        page.wait_for_selector(f"#my-requests > li[data-sync-state=synced]:has-text('{description}')",
+                               timeout=SYNC_TIMEOUT_MS)
+    assert item(page, poison).locator(".error").inner_text().strip().startswith("Ini tidak bisa dikirim")
+    assert [server_copies(live_server, worker, d) for d in (good1, poison, good2)] == [1, 0, 1]
+    assert len(failed) >= 2
+
+
+def test_a_message_answered_retry_stays_pending_and_is_sent_again(page, context, live_server, login):
+    """`error.retry: true` (what it refers to is not stored yet) keeps the message in the outbox,
+    shown as pending, and a later flush sends it again; before, it was shown rejected for good."""
+    import json
+
+    worker = live_server.create_worker()
+    offline_ready(page, login, worker)
+    description = f"Minta pulang {uuid.uuid4().hex[:6]}"
+    write_help_request(page, description, region="MY-12")
+    page.wait_for_selector(f"#my-requests > li[data-sync-state=synced]:has-text('{description}')",
+                           timeout=SYNC_TIMEOUT_MS)
+    held = []
+
+    def answer_retry_once(route):
+        body = json.loads(route.request.post_data or "{}")
+        messages = [m for m in body.get("mutations", []) if m["type"] == "message.create"]
+        if held or not messages:
+            route.continue_()
+            return
+        held.extend(messages)
+        body["mutations"] = [m for m in body["mutations"] if m["type"] != "message.create"]
+        response = route.fetch(post_data=json.dumps(body))
+        answer = response.json()
+        answer["results"] += [{"id": m["id"], "status": "rejected", "record_id": None,
+                               "error": {"message": "Belum sampai.", "errors": {}, "retry": True}} for m in messages]
+        route.fulfill(response=response, json=answer)
+
+    page.reload()  # the server's copy (with its reference) comes with the page: the reply form shows
+    card = item(page, description)
+    card.locator("form.reply input[name=body]").wait_for()
+    context.route("**/api/v1/sync", answer_retry_once)
+    text = f"Kapan saya bisa pulang {uuid.uuid4().hex[:6]}"
+    page.evaluate("""(text) => {  // every state the message is drawn in, from now on
+      window.seenStates = [];
+      new MutationObserver(() => {
+        for (const li of document.querySelectorAll('#my-requests .messages li')) {
+          if (li.textContent.includes(text)) window.seenStates.push(li.dataset.syncState);
+        }
+      }).observe(document.getElementById('my-requests'), { subtree: true, childList: true, attributes: true });
+    }""", text)
+    card.locator("form.reply input[name=body]").fill(text)
+    card.locator("form.reply button[type=submit]").click()
+    page.wait_for_selector(f"#my-requests .messages li[data-sync-state=synced]:has-text('{text}')",
+                           timeout=SYNC_TIMEOUT_MS)
+    assert len(held) == 1, "the message was never answered retry"
+    seen = page.evaluate("window.seenStates")
+    assert "pending" in seen and "rejected" not in seen, seen
+    status, mine = live_server.api("GET", "/api/v1/help-requests", token=worker["access_token"])
+    [request_id] = [r["id"] for r in mine["items"] if r["description"] == description]
+    status, request = live_server.api("GET", f"/api/v1/help-requests/{request_id}", token=worker["access_token"])
+    assert [m["body"] for m in request["messages"]].count(text) == 1

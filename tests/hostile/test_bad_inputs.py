@@ -26,6 +26,8 @@ EMOJI = "🙂🔥👩🏽‍🔧"
 RTL = "مرحبا \u202eabc\u202c עברית"
 CONTROL = ["abc\x00def", "bell\x07", "esc\x1b[31mred"]
 LONG = "x" * 100_001
+SURROGATE = "abc\ud800def"  # half of a UTF-16 pair, alone: valid JSON ("\ud800"), unstorable as UTF-8
+NESTED = b"[" * 100_000 + b"]" * 100_000
 TEN_MB = b'{"body": "' + b"a" * (10 * 1024 * 1024) + b'"}'
 FAR_DATES = {"date": ["0001-01-01", "9999-12-31", "1800-02-30"],
              "datetime": ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "1066-10-14T09:00:00Z",
@@ -133,6 +135,10 @@ def cases_for(endpoint: Endpoint, world) -> list[Case]:
         Case("unknown field", json.dumps({**valid, "is_admin": True}).encode(), codes=(422,)),
         Case("10 MB", TEN_MB, codes=(413,)),
         Case("not JSON at all", b"phone=1&password=2"),
+        Case("nested 100,000 deep", NESTED, codes=(400,)),
+        Case("an integer of 5,000 digits", json.dumps(valid)[:-1].encode() + b', "zz": ' + b"7" * 5000 + b"}",
+             codes=(400,)),
+        Case("a lone surrogate in a key", json.dumps({**valid, "zz" + SURROGATE: 1}).encode(), codes=(422,)),
     ]
     for name, kind in endpoint.fields.items():
         def variant(value, label, codes=(422,), name=name):
@@ -143,6 +149,12 @@ def cases_for(endpoint: Endpoint, world) -> list[Case]:
             variant(LONG, "100k characters")
             for text in CONTROL:
                 variant(text, f"control {text!r}", codes=(400, 422))
+            variant(SURROGATE, "lone surrogate")
+        if kind == "object":
+            variant({"name": SURROGATE}, "lone surrogate inside")
+            variant({"name": "abc\x00def"}, "NUL inside")
+        if kind == "list":
+            variant([SURROGATE], "lone surrogate inside")
         if kind in ("strict", "uuid"):
             for label, text in (("SQL", SQL), ("HTML", HTML), ("emoji", EMOJI), ("right-to-left", RTL)):
                 variant(text, label, codes=(400, 422))

@@ -3,6 +3,8 @@ import csv
 import io
 import json
 import uuid
+
+import pytest
 from datetime import datetime, timezone
 
 from sqlalchemy import select, update
@@ -109,6 +111,19 @@ def test_delete_needs_confirm_true(client, create_user, auth):
     assert client.delete("/api/v1/me", data="{bad", content_type="application/json",
                          headers=headers).status_code == 400
     assert client.get("/api/v1/me", headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize("confirm", [1, 1.0, "true", "1", "on", [True], {"yes": True}])
+def test_only_json_true_confirms_account_deletion(client, create_user, auth, confirm):
+    """marshmallow's Boolean takes 1 and "true" (and `truthy={True}` still takes 1, as 1 == True)."""
+    worker = create_user()
+    headers = auth(worker)
+    response = client.delete("/api/v1/me?lang=en", json={"confirm": confirm}, headers=headers)
+    assert response.status_code == 422 and "confirm" in response.json["errors"], response.json
+    indonesian = client.delete("/api/v1/me?lang=id", json={"confirm": confirm}, headers=headers)
+    assert indonesian.status_code == 422 and indonesian.json["errors"] != response.json["errors"]
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    assert client.delete("/api/v1/me", json={"confirm": True}, headers=headers).status_code == 204
 
 
 def test_delete_removes_the_account_and_keeps_the_request_anonymised(client, create_worker, auth, create_user,

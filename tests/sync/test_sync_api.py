@@ -232,6 +232,40 @@ def test_forged_cursors_are_400(sync, worker, cursor):
     assert r.status_code == 400 and "cursor" in r.get_json()["errors"]
 
 
+def test_the_cursor_is_opaque_and_shows_nothing_of_the_feeds_sequence(sync, worker, create_user):
+    """`seq` counts every worker's changes: readable in the cursor, it would show system-wide activity."""
+    import base64
+
+    _feed(create_user(role="worker"), 7)  # someone else's activity
+    _feed(worker, 1)
+    cursors = [sync(worker, envelope()).get_json()["cursor"] for _ in range(3)]
+    assert len(set(cursors)) == 3  # the same position, sealed afresh each time
+    for cursor in cursors:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        assert b'"s"' not in raw and str(worker.id).encode() not in raw
+        for part in cursor.split("."):  # no readable payload, in any part
+            try:
+                decoded = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+            except ValueError:
+                continue
+            assert not decoded.startswith((b"{", b"[")), decoded
+    # Each still works: nothing new after it.
+    assert all(sync(worker, envelope(cursor=c)).get_json()["changes"] == [] for c in cursors)
+
+
+def test_an_old_format_or_tampered_cursor_is_400(sync, worker, app):
+    from itsdangerous import URLSafeSerializer
+
+    _feed(worker, 2)
+    old = URLSafeSerializer(app.config["SECRET_KEY"], salt="sync-cursor").dumps({"u": str(worker.id), "s": 1})
+    cursor = sync(worker, envelope()).get_json()["cursor"]
+    flipped = cursor[:10] + ("A" if cursor[10] != "A" else "B") + cursor[11:]
+    for bad in (old, flipped, cursor[:-4], cursor + "AAAA"):
+        r = sync(worker, envelope(mutation("presence.upsert", presence_data()), cursor=bad))
+        assert r.status_code == 400 and "cursor" in r.get_json()["errors"], bad
+    assert count(AppliedMutation) == 0
+
+
 def test_another_users_cursor_is_400_and_applies_nothing(sync, worker, create_user):
     _feed(worker, 1)
     cursor = sync(worker, envelope()).get_json()["cursor"]
