@@ -22,7 +22,7 @@ def test_a_report_without_passport_waits_offline_and_arrives_with_its_status(pag
     assert number.evaluate("el => el.required") is False
     page.fill("input[name=other_document]", "KTP 3201234567890123")
     page.select_option("select[name=country]", "MY")
-    page.fill("input[name=region]", "MY-12")
+    page.select_option("select[name=region]", "MY-12")
     page.fill("input[name=city]", "Kota Kinabalu")
     page.fill("input[name=address]", "Jalan Tuaran 12")
     page.fill("input[name=employer_name]", "Ladang Sawit")
