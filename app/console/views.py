@@ -6,12 +6,12 @@ the form, call the service, commit once and redirect back (POST-redirect-GET).
 import uuid
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime, format_timedelta
+from flask_babel import format_timedelta
 from flask_jwt_extended import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from .. import access
+from .. import access, localtime
 from ..accounts.models import User
 from ..errors import DomainError
 from ..extensions import db
@@ -78,13 +78,15 @@ def waited(since) -> str:
 
 
 @bp.app_template_filter("console_day")
-def console_day(value) -> str:
-    return format_date(value, "long") if value else ""
+def console_day(value, where=None) -> str:
+    """The day, where the mission is (app.localtime): `where` a mission or a request, else the page's."""
+    return localtime.local_date(value, where)
 
 
 @bp.app_template_filter("console_time")
-def console_time(value) -> str:
-    return format_datetime(value, "medium") if value else ""
+def console_time(value, where=None) -> str:
+    """Date and time on the mission's clock, with its zone (app.localtime); every console page uses this."""
+    return localtime.local_datetime(value, where)
 
 
 @bp.context_processor
@@ -97,7 +99,7 @@ def _labels():
             "closure_label": lambda c: str(CLOSURE_LABELS.get(c, c)),
             "sector_label": lambda s: str(SECTOR_LABELS.get(s, s)),
             "done_label": lambda key: str(DONE_MESSAGES.get(key, "")),
-            "band_name": band_name, "is_overdue": is_overdue}
+            "band_name": band_name, "is_overdue": is_overdue, "zone_name": localtime.zone_name}
 
 
 def _who(ids):
@@ -161,6 +163,7 @@ def _render_detail(help_request_id, error=None, errors=None, form=None, code=200
                + [m.author_id for m in help_request.messages]
                + [n.author_id for n in help_request.notes])
     presence = getattr(help_request, "worker_presence", None)
+    localtime.show_times_of(help_request.mission)
     page = render_template(
         "console/detail.html", r=help_request, presence=presence, shared_numbers=shared_numbers_of(presence),
         moves=staff_moves(help_request.status, STATUSES), closure_reasons=CLOSURE_REASONS, bands=list(BANDS),
