@@ -68,6 +68,18 @@ DONE_MESSAGES = {
     "deactivated": _l("The worker's account has been deactivated; their open requests have left the queue."),
 }
 
+# Moves that end the work on a request: confirmed on a page of their own (and by a dialog where script runs).
+CONFIRMED_MOVES = ("resolved", "closed")
+
+# Consular note templates: a start for the note textarea, picked from a list (optional; script fills it).
+NOTE_TEMPLATES = {
+    "call": (_l("Phone call"), _l("Phone call with the worker on [date, time]. She said: [...]. "
+                                  "We agreed: [...]. Next step: [...] by [date].")),
+    "referral": (_l("Referral"), _l("Referred to [shelter / police / labour office / BP3MI / lawyer] on [date]. "
+                                    "Contact person: [name, phone]. Their reference: [...]. "
+                                    "Documents handed over: [...].")),
+}
+
 staff_only = access.requires(access.QUEUE)
 
 
@@ -168,7 +180,8 @@ def _render_detail(help_request_id, error=None, errors=None, form=None, code=200
         "console/detail.html", r=help_request, presence=presence, shared_numbers=shared_numbers_of(presence),
         moves=staff_moves(help_request.status, STATUSES), closure_reasons=CLOSURE_REASONS, bands=list(BANDS),
         missions=_missions(), who=who, error=error, errors=errors or {}, form=form or {},
-        message_id=uuid.uuid4(), worker=db.session.get(User, help_request.user_id) if help_request.user_id else None)
+        message_id=uuid.uuid4(), worker=db.session.get(User, help_request.user_id) if help_request.user_id else None,
+        confirmed_moves=CONFIRMED_MOVES, note_templates=NOTE_TEMPLATES)
     # The audit entry of this read is part of the request's unit of work.
     db.session.commit()
     return page, code
@@ -228,18 +241,41 @@ def _duplicate_of(value: str):
     return found
 
 
+class _Unconfirmed(Exception):
+    """A move that ends the work on a request was asked for without its confirmation."""
+
+    def __init__(self, reference, status, closure_reason, duplicate_of):
+        super().__init__(status)
+        self.page = {"reference": reference, "status": status, "closure_reason": closure_reason,
+                     "duplicate_of": duplicate_of}
+
+
 @bp.post("/requests/<uuid:help_request_id>/status")
 @staff_only
 def change_status(help_request_id):
-    def action():
-        # Empty selects and inputs mean "not given" (the reason only goes with a close).
-        data = QueueUpdateSchema().load({k: v for k, v in _form("status", "closure_reason").items() if v}
-                                        or {"status": ""})
-        help_services.update(current_user, help_request_id, status=data["status"],
-                             closure_reason=data.get("closure_reason"),
-                             duplicate_of=_duplicate_of(request.form.get("duplicate_of", "").strip()))
+    """Move a request; resolving or closing it is asked twice (`confirm=yes`), so one slip cannot end a case.
 
-    return _act(help_request_id, action, "status")
+    Without the confirmation the move is still run, then rolled back: the service (the one place
+    for the workflow and the closure rules) says whether it would pass, and only a move that would
+    is shown on the confirmation page; a wrong one gets its error at once.
+    """
+    def action():
+        # Empty selects and inputs mean "not given" (the reason only goes with a close); a form without
+        # a status (none chosen, or left out) is refused like an empty one.
+        given = {k: v for k, v in _form("status", "closure_reason").items() if v}
+        data = QueueUpdateSchema().load({"status": "", **given})
+        duplicate_of = request.form.get("duplicate_of", "").strip()
+        help_request = help_services.update(current_user, help_request_id, status=data["status"],
+                                            closure_reason=data.get("closure_reason"),
+                                            duplicate_of=_duplicate_of(duplicate_of))
+        if data["status"] in CONFIRMED_MOVES and request.form.get("confirm") != "yes":
+            raise _Unconfirmed(help_request.reference, data["status"], help_request.closure_reason, duplicate_of)
+
+    try:
+        return _act(help_request_id, action, "status")
+    except _Unconfirmed as asked:
+        db.session.rollback()
+        return render_template("console/confirm_status.html", help_request_id=help_request_id, **asked.page)
 
 
 @bp.post("/requests/<uuid:help_request_id>/deactivate-worker")
