@@ -27,6 +27,7 @@ PAGE_BLUEPRINTS = [
     "app.channels.views:bp",
     "app.console.views:bp",
     "app.console.stats_views:bp",
+    "app.console.export_views:bp",
     "app.accounts.views:bp",
     "app.api_docs:bp",
     "app.accounts.views:reset_bp",

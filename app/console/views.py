@@ -181,7 +181,7 @@ def _render_detail(help_request_id, error=None, errors=None, form=None, code=200
         moves=staff_moves(help_request.status, STATUSES), closure_reasons=CLOSURE_REASONS, bands=list(BANDS),
         missions=_missions(), who=who, error=error, errors=errors or {}, form=form or {},
         message_id=uuid.uuid4(), worker=db.session.get(User, help_request.user_id) if help_request.user_id else None,
-        confirmed_moves=CONFIRMED_MOVES, note_templates=NOTE_TEMPLATES)
+        confirmed_moves=CONFIRMED_MOVES, note_templates=NOTE_TEMPLATES, printed_at=utcnow())
     # The audit entry of this read is part of the request's unit of work.
     db.session.commit()
     return page, code

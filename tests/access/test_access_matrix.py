@@ -171,6 +171,7 @@ ROWS = [
     row("GET /channels/<slug>", "200"),
     row("GET /console", "login 403 403 200 200 403 200"),
     row("GET /console/job-orders", "login 403 403 200 200 403 200"),
+    row("GET /console/queue.csv", "login 403 403 200 200 403 200"),
     row("POST /console/job-orders", "401 403 403 303|403 403|303 403 303", form=lambda ctx: _flat(_job_order(ctx))),
     row("GET /console/requests/<uuid:help_request_id>", "login 403 403 200|404 404|200 403 200"),
     row("POST /console/requests/<uuid:help_request_id>/claim", "401 403 403 303|404 404|303 403 303",
