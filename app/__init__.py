@@ -28,6 +28,7 @@ PAGE_BLUEPRINTS = [
     "app.console.views:bp",
     "app.console.stats_views:bp",
     "app.console.export_views:bp",
+    "app.console.staff_views:bp",
     "app.accounts.views:bp",
     "app.api_docs:bp",
     "app.accounts.views:reset_bp",

@@ -52,6 +52,10 @@ def _disposable_worker(ctx):
     return {"user_id": ctx.world.new_actor("worker").id}
 
 
+def _disposable_staff(ctx):
+    return {"user_id": ctx.world.new_actor("staff").id}
+
+
 def _fresh_proposal(ctx):
     return {"proposal_id": ctx.world.new_proposal()}
 
@@ -189,6 +193,9 @@ ROWS = [
         form={"status": "triaged"}, values=_fresh_request),
     row("POST /console/requests/<uuid:help_request_id>/transfer", "401 403 403 303|404 404|303 403 303",
         form={"mission_code": "KJRI-KUCHING"}, values=_fresh_request),
+    row("GET /console/staff", "login 403 403 403 403 403 200"),
+    row("POST /console/staff/<uuid:user_id>/deactivate", "401 403 403 403 403 403 303",
+        form={"confirm": "yes"}, values=_disposable_staff),
     row("GET /console/stats", "login 403 403 200 200 403 200"),
     row("GET /console/stats.csv", "login 403 403 200 200 403 200"),
     row("GET /emergency", "200"),
