@@ -30,6 +30,8 @@ PAGE_BLUEPRINTS = [
     "app.console.views:bp",
     "app.console.stats_views:bp",
     "app.console.admin_views:bp",
+    "app.console.export_views:bp",
+    "app.console.staff_views:bp",
     "app.accounts.views:bp",
     "app.family.views:bp",
     "app.api_docs:bp",

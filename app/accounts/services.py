@@ -275,6 +275,17 @@ def deactivate_account(actor: User, user_id) -> User:
     return user
 
 
+def staff_accounts(actor: User, mission_id=None) -> list[User]:
+    """The accounts that are not workers' (staff, admins), of one mission or of all, for an admin to manage."""
+    from .. import access
+
+    access.require(actor, access.ACCOUNTS)
+    stmt = select(User).where(User.role != access.WORKER)
+    if mission_id is not None:
+        stmt = stmt.where(User.mission_id == mission_id)
+    return list(db.session.scalars(stmt.order_by(User.is_active.desc(), User.full_name, User.id)))
+
+
 def purge_expired_tokens() -> int:
     """Drop token records and reset codes that have expired anyway (run from cron through the CLI)."""
     now = utcnow()

@@ -11,11 +11,10 @@ from datetime import datetime, timezone
 
 from flask import (Blueprint, Response, current_app, flash, make_response, redirect, render_template, request, session,
                    url_for)
-from flask_babel import format_date
 from flask_jwt_extended import current_user, set_access_cookies, set_refresh_cookies, unset_jwt_cookies
 from marshmallow import ValidationError
 
-from .. import access
+from .. import access, localtime
 from ..extensions import db
 from ..i18n import _, translate_message
 from . import password_reset
@@ -36,7 +35,9 @@ worker_page = access.requires(access.OWN_RECORDS, locations=["cookies"])
 def _render(error=None, code=200):
     data = export_user_data(current_user)
     current = next((r for r in data["presence_reports"] if r.is_current), None)
-    created = format_date(current_user.created_at, "long") if current_user.created_at else ""
+    # The day in the worker's own mission's zone (where she lives), not in UTC.
+    mission_of = current or next((r for r in reversed(data["help_requests"]) if r.mission), None)
+    created = localtime.local_date(current_user.created_at, mission_of)
     return render_template("accounts/account.html", user=current_user, data=data, current=current,
                            created=created, error=error), code
 

@@ -1,10 +1,11 @@
 """Pages: `/channels` (schemes), `/channels/<slug>` and `/verify` (agency licence, job order). No JavaScript needed."""
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_babel import format_currency, format_date, format_decimal, get_locale
+from flask_babel import format_currency, format_decimal, get_locale
 from flask_jwt_extended import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from .. import localtime
 from ..access import JOB_ORDERS, requires
 from ..errors import DomainError
 from ..extensions import db
@@ -45,11 +46,10 @@ def _channel_helpers():
 
 
 @bp.app_template_filter("format_day")
-def format_day(value) -> str:
-    """A date (or the day of a timestamp) in the reader's language, e.g. 23 November 2026."""
-    if value is None:
-        return ""
-    return format_date(value.date() if hasattr(value, "date") else value, "long")
+def format_day(value, where=None) -> str:
+    """A date (or the day of a timestamp, where the mission is: app.localtime) in the reader's language,
+    e.g. 23 November 2026."""
+    return localtime.local_date(value, where)
 
 
 @bp.app_template_filter("format_money")

@@ -6,12 +6,12 @@ the form, call the service, commit once and redirect back (POST-redirect-GET).
 import uuid
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime, format_timedelta
+from flask_babel import format_timedelta
 from flask_jwt_extended import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from .. import access
+from .. import access, localtime
 from ..accounts.models import User
 from ..errors import DomainError
 from ..extensions import db
@@ -74,6 +74,18 @@ DONE_MESSAGES = {
     "deactivated": _l("The worker's account has been deactivated; their open requests have left the queue."),
 }
 
+# Moves that end the work on a request: confirmed on a page of their own (and by a dialog where script runs).
+CONFIRMED_MOVES = ("resolved", "closed")
+
+# Consular note templates: a start for the note textarea, picked from a list (optional; script fills it).
+NOTE_TEMPLATES = {
+    "call": (_l("Phone call"), _l("Phone call with the worker on [date, time]. She said: [...]. "
+                                  "We agreed: [...]. Next step: [...] by [date].")),
+    "referral": (_l("Referral"), _l("Referred to [shelter / police / labour office / BP3MI / lawyer] on [date]. "
+                                    "Contact person: [name, phone]. Their reference: [...]. "
+                                    "Documents handed over: [...].")),
+}
+
 staff_only = access.requires(access.QUEUE)
 
 
@@ -84,13 +96,15 @@ def waited(since) -> str:
 
 
 @bp.app_template_filter("console_day")
-def console_day(value) -> str:
-    return format_date(value, "long") if value else ""
+def console_day(value, where=None) -> str:
+    """The day, where the mission is (app.localtime): `where` a mission or a request, else the page's."""
+    return localtime.local_date(value, where)
 
 
 @bp.app_template_filter("console_time")
-def console_time(value) -> str:
-    return format_datetime(value, "medium") if value else ""
+def console_time(value, where=None) -> str:
+    """Date and time on the mission's clock, with its zone (app.localtime); every console page uses this."""
+    return localtime.local_datetime(value, where)
 
 
 @bp.context_processor
@@ -104,7 +118,7 @@ def _labels():
             "sector_label": lambda s: str(SECTOR_LABELS.get(s, s)),
             "passport_status_label": lambda s: str(PASSPORT_STATUS_LABELS.get(s, s)),
             "done_label": lambda key: str(DONE_MESSAGES.get(key, "")),
-            "band_name": band_name, "is_overdue": is_overdue}
+            "band_name": band_name, "is_overdue": is_overdue, "zone_name": localtime.zone_name}
 
 
 def _who(ids):
@@ -169,11 +183,13 @@ def _render_detail(help_request_id, error=None, errors=None, form=None, code=200
                + [m.author_id for m in help_request.messages]
                + [n.author_id for n in help_request.notes])
     presence = getattr(help_request, "worker_presence", None)
+    localtime.show_times_of(help_request.mission)
     page = render_template(
         "console/detail.html", r=help_request, presence=presence, shared_numbers=shared_numbers_of(presence),
         moves=staff_moves(help_request.status, STATUSES), closure_reasons=CLOSURE_REASONS, bands=list(BANDS),
         missions=_missions(), who=who, error=error, errors=errors or {}, form=form or {},
-        message_id=uuid.uuid4(), worker=db.session.get(User, help_request.user_id) if help_request.user_id else None)
+        message_id=uuid.uuid4(), worker=db.session.get(User, help_request.user_id) if help_request.user_id else None,
+        confirmed_moves=CONFIRMED_MOVES, note_templates=NOTE_TEMPLATES, printed_at=utcnow())
     # The audit entry of this read is part of the request's unit of work.
     db.session.commit()
     return page, code
@@ -233,18 +249,41 @@ def _duplicate_of(value: str):
     return found
 
 
+class _Unconfirmed(Exception):
+    """A move that ends the work on a request was asked for without its confirmation."""
+
+    def __init__(self, reference, status, closure_reason, duplicate_of):
+        super().__init__(status)
+        self.page = {"reference": reference, "status": status, "closure_reason": closure_reason,
+                     "duplicate_of": duplicate_of}
+
+
 @bp.post("/requests/<uuid:help_request_id>/status")
 @staff_only
 def change_status(help_request_id):
-    def action():
-        # Empty selects and inputs mean "not given" (the reason only goes with a close).
-        data = QueueUpdateSchema().load({k: v for k, v in _form("status", "closure_reason").items() if v}
-                                        or {"status": ""})
-        help_services.update(current_user, help_request_id, status=data["status"],
-                             closure_reason=data.get("closure_reason"),
-                             duplicate_of=_duplicate_of(request.form.get("duplicate_of", "").strip()))
+    """Move a request; resolving or closing it is asked twice (`confirm=yes`), so one slip cannot end a case.
 
-    return _act(help_request_id, action, "status")
+    Without the confirmation the move is still run, then rolled back: the service (the one place
+    for the workflow and the closure rules) says whether it would pass, and only a move that would
+    is shown on the confirmation page; a wrong one gets its error at once.
+    """
+    def action():
+        # Empty selects and inputs mean "not given" (the reason only goes with a close); a form without
+        # a status (none chosen, or left out) is refused like an empty one.
+        given = {k: v for k, v in _form("status", "closure_reason").items() if v}
+        data = QueueUpdateSchema().load({"status": "", **given})
+        duplicate_of = request.form.get("duplicate_of", "").strip()
+        help_request = help_services.update(current_user, help_request_id, status=data["status"],
+                                            closure_reason=data.get("closure_reason"),
+                                            duplicate_of=_duplicate_of(duplicate_of))
+        if data["status"] in CONFIRMED_MOVES and request.form.get("confirm") != "yes":
+            raise _Unconfirmed(help_request.reference, data["status"], help_request.closure_reason, duplicate_of)
+
+    try:
+        return _act(help_request_id, action, "status")
+    except _Unconfirmed as asked:
+        db.session.rollback()
+        return render_template("console/confirm_status.html", help_request_id=help_request_id, **asked.page)
 
 
 @bp.post("/requests/<uuid:help_request_id>/deactivate-worker")

@@ -52,6 +52,10 @@ def _disposable_worker(ctx):
     return {"user_id": ctx.world.new_actor("worker").id}
 
 
+def _disposable_staff(ctx):
+    return {"user_id": ctx.world.new_actor("staff").id}
+
+
 def _fresh_proposal(ctx):
     return {"proposal_id": ctx.world.new_proposal()}
 
@@ -180,6 +184,7 @@ ROWS = [
     row("GET /console/audit", "login 403 403 403 403 403 200"),
     row("GET /console/proposals", "login 403 403 403 403 403 200"),
     row("GET /console/job-orders", "login 403 403 200 200 403 200"),
+    row("GET /console/queue.csv", "login 403 403 200 200 403 200"),
     row("POST /console/job-orders", "401 403 403 303|403 403|303 403 303", form=lambda ctx: _flat(_job_order(ctx))),
     row("GET /console/requests/<uuid:help_request_id>", "login 403 403 200|404 404|200 403 200"),
     row("POST /console/requests/<uuid:help_request_id>/claim", "401 403 403 303|404 404|303 403 303",
@@ -197,6 +202,9 @@ ROWS = [
         form={"status": "triaged"}, values=_fresh_request),
     row("POST /console/requests/<uuid:help_request_id>/transfer", "401 403 403 303|404 404|303 403 303",
         form={"mission_code": "KJRI-KUCHING"}, values=_fresh_request),
+    row("GET /console/staff", "login 403 403 403 403 403 200"),
+    row("POST /console/staff/<uuid:user_id>/deactivate", "401 403 403 403 403 403 303",
+        form={"confirm": "yes"}, values=_disposable_staff),
     row("GET /console/stats", "login 403 403 200 200 403 200"),
     row("GET /console/stats.csv", "login 403 403 200 200 403 200"),
     row("GET /emergency", "200"),

@@ -51,6 +51,8 @@ def test_staff_works_a_request_from_new_to_resolved(browser_page, live_server, c
     submit(page, "#messages form")
     assert "Kami sedang menangani" in page.locator("#messages .thread").inner_text()
 
+    # Resolving asks in a dialog first (static/js/console-detail.js); the staff member says yes.
+    page.on("dialog", lambda dialog: dialog.accept())
     for status in ("triaged", "in_progress", "resolved"):
         page.select_option("#status-form select[name=status]", status)
         submit(page, "#status-form")

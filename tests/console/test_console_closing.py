@@ -32,7 +32,7 @@ def test_closing_as_spam_from_new_with_the_reason_select(create_user, login_clie
     refused = post_form(client, f"{url}/status?lang=en", status="closed", closure_reason="")
     assert refused.status_code == 422 and "Say why the request is closed." in refused.text
     assert stored(request["id"]).status == "new"
-    assert post_form(client, f"{url}/status", status="closed", closure_reason="spam").status_code == 303
+    assert post_form(client, f"{url}/status", status="closed", closure_reason="spam", confirm="yes").status_code == 303
     row = stored(request["id"])
     assert (row.status, row.closure_reason) == ("closed", "spam")
     page = client.get(url + "?lang=en").text
@@ -48,7 +48,7 @@ def test_closing_as_a_duplicate_by_reference(create_user, login_client, create_r
                         duplicate_of="JBT-NOSUCH")
     assert refused.status_code == 422 and "No request of your mission has this reference." in refused.text
     response = post_form(client, f"{url}/status", status="closed", closure_reason="duplicate",
-                         duplicate_of=original["reference"].lower())
+                         duplicate_of=original["reference"].lower(), confirm="yes")
     assert response.status_code == 303
     assert str(stored(repeat["id"]).duplicate_of_id) == original["id"]
     page = client.get(url).text
@@ -58,7 +58,8 @@ def test_closing_as_a_duplicate_by_reference(create_user, login_client, create_r
 def test_the_worker_sees_why_in_plain_words(create_user, login_client, create_request, post_form):
     worker, request = create_request()
     staff_client = login_client(create_user(role="staff"))
-    post_form(staff_client, f"{detail_url(request['id'])}/status", status="closed", closure_reason="unreachable")
+    post_form(staff_client, f"{detail_url(request['id'])}/status", status="closed", closure_reason="unreachable",
+              confirm="yes")
     page = login_client(worker).get("/requests?lang=en").text
     assert 'data-closure="unreachable"' in page
     assert "The mission has closed it because they could not reach you." in page

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.integration.models import MatchProposal, Placement
 
 STAFF_MENU = ["/console", "/console/stats", "/console/job-orders"]
-ADMIN_MENU = STAFF_MENU + ["/console/proposals", "/console/audit"]
+ADMIN_MENU = STAFF_MENU + ["/console/proposals", "/console/audit", "/console/staff"]
 
 
 def header(html: str) -> str:
@@ -46,7 +46,7 @@ def test_staff_see_the_console_menu_on_every_console_page_with_the_current_one_m
 
 
 @pytest.mark.parametrize("page", ["/console", "/console/stats", "/console/job-orders", "/console/proposals",
-                                  "/console/audit"])
+                                  "/console/audit", "/console/staff"])
 def test_admins_see_proposals_and_audit_log_in_the_menu(page, create_user, login_client):
     response = login_client(create_user(role="admin")).get(page + "?lang=en")
     assert response.status_code == 200

@@ -156,7 +156,7 @@ def test_claim_status_priority_note_message_through_forms(create_user, login_cli
     assert stored(request["id"]).assignee_id == staff.id
 
     for status in ("triaged", "in_progress", "resolved"):
-        assert post_form(client, f"{url}/status", status=status).status_code == 303
+        assert post_form(client, f"{url}/status", status=status, confirm="yes").status_code == 303
     assert stored(request["id"]).status == "resolved"
 
     assert post_form(client, f"{url}/priority", priority_override="critical").status_code == 303
