@@ -67,7 +67,6 @@ def from_environment() -> dict:
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "docs",
         "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
-        "SLA_NEW_HOURS": int(env.get("SLA_NEW_HOURS", "24")),
     }
 
 
