@@ -8,8 +8,8 @@ which is also what the queue's waiting time counts from):
 - `due_at`: by then the request must be resolved.
 
 Both are stored, computed when the request is made and again when its band or mission changes,
-beside `next_due_at`, the earliest deadline still to meet. "Overdue" is then one indexed
-comparison (`overdue_clause`), the same rule as `is_overdue` in Python.
+beside `next_due_at`, the deadline still to meet (none once the request is finished). "Overdue"
+is then one indexed range (`overdue_clause`), the same rule as `is_overdue` in Python.
 
 The normal (and low) band follows SP4N-LAPOR! (KemenPAN-RB): first response within 3 days;
 resolution by kind of request: information 5 days, a dispute without a field examination 14,
@@ -126,26 +126,32 @@ def due_times(standard: dict, band: int, category: str, start: datetime) -> tupl
     return start + standard["first_response_hours"][name] * HOUR, start + resolution * HOUR
 
 
-def next_due(first_response_due_at, due_at, first_response_at):
-    """The earliest deadline still to meet: the first response's until there is one, then the resolution's."""
+def next_due(first_response_due_at, due_at, first_response_at, status: str = "new"):
+    """The deadline still to meet: the first response's until there is one, then the resolution's;
+    none once the request is finished (so the overdue index holds open requests only)."""
+    if status not in OPEN:
+        return None
     if first_response_at is None and first_response_due_at is not None:
         return min(first_response_due_at, due_at) if due_at is not None else first_response_due_at
     return due_at
 
 
-def deadline_columns(mission_id, band: int, category: str, created_at: datetime, first_response_at=None) -> dict:
+def deadline_columns(mission_id, band: int, category: str, created_at: datetime, first_response_at=None,
+                     status: str = "new") -> dict:
     """The deadline columns of a request (for a new row, or to store again after a change)."""
     from ..missions.models import Mission
 
     mission = db.session.get(Mission, mission_id) if mission_id is not None else None
     first, due = due_times(standard_of(mission), band, category, created_at)
-    return {"first_response_due_at": first, "due_at": due, "next_due_at": next_due(first, due, first_response_at)}
+    return {"first_response_due_at": first, "due_at": due,
+            "next_due_at": next_due(first, due, first_response_at, status)}
 
 
 def set_deadlines(help_request) -> None:
     """Compute a request's deadlines again (after a new band or mission), from its `created_at`."""
     for name, value in deadline_columns(help_request.mission_id, help_request.band, help_request.category,
-                                        help_request.created_at, help_request.first_response_at).items():
+                                        help_request.created_at, help_request.first_response_at,
+                                        help_request.status).items():
         setattr(help_request, name, value)
 
 
@@ -187,14 +193,19 @@ def record_status(help_request, actor, status: str, at: datetime | None = None) 
         help_request.resolved_at = at
     elif status in OPEN:
         help_request.resolved_at = None
+    _refresh_next_due(help_request)
 
 
 def record_response(help_request, at: datetime | None = None) -> None:
     """Staff answered the worker (a message or a status change): the first time meets the first deadline."""
     if help_request.first_response_at is None:
         help_request.first_response_at = at or now()
-        help_request.next_due_at = next_due(help_request.first_response_due_at, help_request.due_at,
-                                            help_request.first_response_at)
+        _refresh_next_due(help_request)
+
+
+def _refresh_next_due(help_request) -> None:
+    help_request.next_due_at = next_due(help_request.first_response_due_at, help_request.due_at,
+                                        help_request.first_response_at, help_request.status)
 
 
 # ---------------------------------------------------------------- overdue

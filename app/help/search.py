@@ -1,8 +1,8 @@
 """The queue's search box: one text, several keys.
 
 `q` finds a request by its reference code (JBT-7K3Q9M, or just 7K3Q9M), by the worker's name
-(part of it, any case) or phone (her account's number or the request's contact phone, with or
-without the country code), or by an exact passport number. A passport is found through the keyed
+(part of it, any case; a text without digits) or phone (her account's number or the request's
+contact phone, with or without the country code), or by an exact passport number. A passport is found through the keyed
 hash stored beside each encrypted number (app.crypto.blind_index): nothing is decrypted.
 
 The workers are found first, in small queries on indexed columns (the name is a scan of the
@@ -14,7 +14,7 @@ import re
 import phonenumbers
 from sqlalchemy import false, or_, select, union
 
-from ..crypto import blind_index, normalise_identifier
+from ..crypto import blind_index
 from ..extensions import db
 from .models import HelpRequest
 
@@ -32,14 +32,14 @@ def _references(text: str) -> list[str]:
     return codes
 
 
-def _phones(text: str, countries: tuple[str, ...]) -> list[str]:
+def _phones(text: str, countries) -> list[str]:
     """The E.164 numbers `text` may be: as written with its country code, or read in Indonesia or a
-    country the mission serves (a worker's local number)."""
+    country the mission serves (a worker's local number; `countries()` gives them)."""
     digits = re.sub(r"[\s().-]", "", text)
     if not re.fullmatch(r"\+?\d{6,16}", digits):
         return []
     found = []
-    for region in (None, "ID", *countries):
+    for region in (None, "ID", *(() if digits.startswith("+") else countries())):
         if region is None and not digits.startswith("+"):
             continue
         try:
@@ -58,8 +58,9 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def search_clause(text: str, countries: tuple[str, ...] = ()):
-    """The WHERE clause of the requests `text` finds (`countries`: where the mission's workers are)."""
+def search_clause(text: str, countries=tuple):
+    """The WHERE clause of the requests `text` finds (`countries()`: where the mission's workers are,
+    asked only for a number written without its country code)."""
     from ..accounts.models import User
     from ..presence.models import PresenceReport
 
@@ -73,10 +74,11 @@ def search_clause(text: str, countries: tuple[str, ...] = ()):
     workers = []
     if phones:
         workers.append(select(User.id).where(User.phone.in_(phones)))
-    if len(text) >= MIN_NAME_LENGTH:
-        workers.append(select(User.id).where(User.full_name.ilike(_like(text), escape="\\")))
-    if normalise_identifier(text):
+    if any(c.isdigit() for c in text):
+        # Passport numbers have digits; names do not (so a number never scans the accounts by name).
         workers.append(select(PresenceReport.user_id).where(PresenceReport.passport_hash == blind_index(text)))
+    elif len(text) >= MIN_NAME_LENGTH:
+        workers.append(select(User.id).where(User.full_name.ilike(_like(text), escape="\\")))
     matched = union(*workers) if len(workers) > 1 else workers[0] if workers else None
     if matched is not None:
         ids = list(db.session.scalars(matched.limit(MAX_LISTED_WORKERS + 1)))

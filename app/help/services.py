@@ -253,7 +253,7 @@ def queue(user, status=None, category=None, assignee_me: bool = False, cursor: s
     False (None: either); `q` searches (app.help.search); `mission_id` narrows an admin's view.
     Every filter is a WHERE on stored columns, so the keyset cursor stays a position in the same order.
     """
-    from sqlalchemy.orm import selectinload
+    from sqlalchemy.orm import aliased, joinedload
 
     from .deadlines import overdue_clause
     from .search import search_clause
@@ -274,10 +274,15 @@ def queue(user, status=None, category=None, assignee_me: bool = False, cursor: s
         stmt = stmt.where(HelpRequest.assignee_id.is_(None) if unassigned else HelpRequest.assignee_id.is_not(None))
     if overdue is not None:
         stmt = stmt.where(overdue_clause(overdue))
+    row = HelpRequest
     if q and q.strip():
-        stmt = stmt.where(search_clause(q, _countries_served(scope)))
-    stmt = stmt.options(selectinload(HelpRequest.assignee))
-    order = [(HelpRequest.band, "asc"), (HelpRequest.created_at, "asc"), (HelpRequest.id, "asc")]
+        # A search finds a few requests by their own indexes, then sorts them: OFFSET 0 keeps PostgreSQL
+        # from walking the queue's index from a cursor instead (it underestimates that walk badly).
+        found = stmt.where(search_clause(q, lambda: _countries_served(scope)))
+        row = aliased(HelpRequest, found.offset(0).subquery())
+        stmt = select(row)
+    stmt = stmt.options(joinedload(row.assignee))
+    order = [(row.band, "asc"), (row.created_at, "asc"), (row.id, "asc")]
     return keyset_page(stmt, order, lambda r: (r.band, r.created_at, r.id), cursor=cursor, limit=limit,
                        scope=f"queue:{scope}")
 

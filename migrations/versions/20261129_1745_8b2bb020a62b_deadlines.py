@@ -1,4 +1,5 @@
-"""Deadlines of help requests from the mission's service standard; first response and resolution times
+"""Deadlines of help requests from the mission's service standard; first response and resolution times;
+indexes for the queue's filters and search
 
 Revision ID: 8b2bb020a62b
 Revises: 500ad91d43fa
@@ -26,6 +27,7 @@ depends_on = None
 FIRST_RESPONSE_HOURS = {0: 2, 1: 24, 2: 72, 3: 72}
 RESOLUTION_HOURS = {"information": 120, "dispute": 336, "field_check": 1440}
 CRITICAL_RESOLUTION_HOURS = 168
+OPEN = ("new", "triaged", "in_progress", "referred")
 CATEGORY_KINDS = {"abuse_violence": "field_check", "detention_legal": "field_check", "trafficking": "field_check",
                   "other": "information"}  # every other category: dispute
 
@@ -42,6 +44,14 @@ def upgrade():
 
     with op.batch_alter_table('missions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('service_standard', sa.JSON(), nullable=True))
+
+    # The queue's search by part of a worker's name: a trigram index on PostgreSQL (pg_trgm is a
+    # trusted extension: the database's owner may add it), a plain one on SQLite.
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.create_index('ix_users_full_name_trgm', ['full_name'], unique=False, postgresql_using='gin',
+                              postgresql_ops={'full_name': 'gin_trgm_ops'})
 
     _backfill()
 
@@ -82,9 +92,12 @@ def _backfill():
             resolution = min(resolution, CRITICAL_RESOLUTION_HOURS)
         first_due = created_at + timedelta(hours=FIRST_RESPONSE_HOURS.get(band, 72))
         due = created_at + timedelta(hours=resolution)
+        next_due_at = None  # a finished request has no deadline left to meet
+        if status in OPEN:
+            next_due_at = min(first_due, due) if first_response_at is None else due
         updates.append({
             "b_id": rid, "b_first_response_due_at": first_due, "b_due_at": due,
-            "b_next_due_at": min(first_due, due) if first_response_at is None else due,
+            "b_next_due_at": next_due_at,
             "b_first_response_at": first_response_at,
             "b_resolved_at": resolved_at if status in ("resolved", "closed") else None,
         })
@@ -96,6 +109,11 @@ def _backfill():
 
 
 def downgrade():
+    # pg_trgm stays: something else may use it.
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_index('ix_users_full_name_trgm', postgresql_using='gin',
+                            postgresql_ops={'full_name': 'gin_trgm_ops'})
+
     with op.batch_alter_table('missions', schema=None) as batch_op:
         batch_op.drop_column('service_standard')
 
