@@ -18,7 +18,7 @@ from ..help import services as help_services
 from ..help.deadlines import deadline_state, now as deadline_now, standard_source
 from ..help.models import CATEGORIES, STATUSES, URGENCIES
 from ..help.priority import BANDS, band_name
-from ..help.schemas import NoteInSchema, QueueUpdateSchema, StaffMessageInSchema, is_overdue
+from ..help.schemas import NoteInSchema, QueueUpdateSchema, StaffMessageInSchema
 from ..help.workflow import TRANSITIONS
 from ..i18n import _, _l, translate_message
 from ..missions.models import Mission
@@ -115,7 +115,7 @@ def _labels():
             "event_label": lambda k: str(EVENT_LABELS.get(k, k)),
             "sector_label": lambda s: str(SECTOR_LABELS.get(s, s)),
             "done_label": lambda key: str(DONE_MESSAGES.get(key, "")),
-            "band_name": band_name, "is_overdue": is_overdue, "deadline": deadline_view,
+            "band_name": band_name, "deadline": deadline_view,
             "standard_source": lambda r: str(STANDARD_SOURCES[standard_source(r)])}
 
 
