@@ -220,3 +220,6 @@ def register_cli(app):
     from .sync.cli import sync
 
     app.cli.add_command(sync)
+    from .missions.cli import missions
+
+    app.cli.add_command(missions)

@@ -76,7 +76,6 @@ def from_environment() -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         # /api/v1/docs is app.api_docs (Swagger UI from its pip package), not flask-smorest's CDN page.
-        "SLA_NEW_HOURS": int(env.get("SLA_NEW_HOURS", "24")),
         # One-time codes go here as POST {"to", "text"} (app.accounts.sms); unset: to the log, development only.
         "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL"),
         # How far back a device's `created_at` may go (app.types.clamp_device_time).

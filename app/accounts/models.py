@@ -2,7 +2,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import DDL, CheckConstraint, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -11,6 +11,10 @@ from ..types import IdMixin, TimestampMixin, UTCDateTime
 
 class User(IdMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
+    # The queue finds a worker by part of her name (app.help.search): on PostgreSQL a trigram index
+    # answers ILIKE '%…%' without reading every account (pg_trgm; on SQLite a plain index).
+    __table_args__ = (Index("ix_users_full_name_trgm", "full_name", postgresql_using="gin",
+                            postgresql_ops={"full_name": "gin_trgm_ops"}),)
 
     role: Mapped[str] = mapped_column(String(16), default="worker")
     full_name: Mapped[str] = mapped_column(String(120))
@@ -22,6 +26,11 @@ class User(IdMixin, TimestampMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
 
     mission = relationship("Mission", lazy="joined")
+
+
+# The trigram operator class comes from pg_trgm (a trusted extension: the database's owner may add it).
+event.listen(User.__table__, "before_create",
+             DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
 
 
 class AuthSession(IdMixin, TimestampMixin, db.Model):

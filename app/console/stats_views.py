@@ -7,13 +7,15 @@ drawn by the template on the server: no chart script runs in the browser.
 import io
 
 from flask import Blueprint, Response, render_template, request
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal, format_percent, get_locale
 from flask_jwt_extended import current_user
 from sqlalchemy import select
 
 from .. import access
 from ..extensions import db
 from ..help.models import CATEGORIES, STATUSES
+from ..help.outcomes import AGE_BUCKETS
+from ..i18n import _l
 from ..integration.stats import compute_stats, stats_scope
 from ..missions.models import Mission
 from ..spreadsheets import writer as csv_writer
@@ -23,6 +25,20 @@ bp = Blueprint("console_stats", __name__, url_prefix="/console", template_folder
 
 # The columns of the CSV: stable English keys (a spreadsheet or a script reads them), one figure a row.
 CSV_COLUMNS = ["section", "key", "label", "measure", "value"]
+
+AGE_LABELS = {"lt_1d": _l("Less than a day"), "d1_3": _l("1 to 3 days"), "d3_14": _l("3 to 14 days"),
+              "gt_14d": _l("14 days or more")}
+assert set(AGE_LABELS) == set(AGE_BUCKETS)
+
+
+def outcome_rows(figures: dict) -> list[tuple[str, str, object]]:
+    """The outcome figures of one scope as (key, measure, value), the order of the CSV and the page."""
+    rows = []
+    for key in ("first_response_hours", "resolution_hours"):
+        rows += [(key, measure, figures[key][measure]) for measure in ("median", "p90")]
+    rows += [(key, "share", figures[key]) for key in ("resolved_share", "deadline_met_share")]
+    rows += [("open_by_age", bucket, figures["open_by_age"][bucket]) for bucket in AGE_BUCKETS]
+    return rows
 
 
 def _scope():
@@ -60,7 +76,19 @@ def _figures(stats: dict, missions: dict) -> dict:
         + [{"key": s, "label": s, "count": n} for s, n in sorted(help_stats["by_status"].items())
            if s not in STATUSES],
         "median_hours": help_stats["median_hours_to_first_action"],
+        "outcomes": help_stats,
+        "open_by_age": [{"key": k, "label": str(AGE_LABELS[k]), "count": help_stats["open_by_age"][k]}
+                        for k in AGE_BUCKETS],
+        "behind": behind([dict(row, key=row["code"], label=mission_label(row["code"])) for row in stats["missions"]]),
     }
+
+
+def behind(missions: list[dict]) -> list[dict]:
+    """The missions with help requests, the one meeting the fewest deadlines first (none decided yet: last)."""
+    with_requests = [m for m in missions if any(m["open_by_age"].values()) or m["resolved_share"] is not None
+                     or m["deadline_met_share"] is not None or m["first_response_hours"]["median"] is not None]
+    return sorted(with_requests, key=lambda m: (m["deadline_met_share"] is None, m["deadline_met_share"] or 0,
+                                                m["key"]))
 
 
 def _load():
@@ -72,6 +100,7 @@ def _load():
 @bp.context_processor
 def _helpers():
     return {"number": lambda value: format_decimal(value),
+            "percent": lambda value: format_percent(value, "#,##0.#%"),
             "done_label": lambda key: str(DONE_MESSAGES.get(key, ""))}
 
 
@@ -101,6 +130,12 @@ def stats_csv():
             writer.writerow([section, row["key"], row["label"], "count", row["count"]])
     median = figures["median_hours"]
     writer.writerow(["help", "median_hours_to_first_action", "", "hours", "" if median is None else median])
+    for key, measure, value in outcome_rows(figures["outcomes"]):
+        writer.writerow(["help_outcome", key, "", measure, "" if value is None else value])
+    for row in figures["behind"]:
+        for key, measure, value in outcome_rows(row):
+            writer.writerow(["mission_outcome", row["key"], row["label"], f"{key}.{measure}",
+                             "" if value is None else value])
     name = f"jembatan-stats-{mission.code if mission else 'all'}.csv"
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -16,15 +16,17 @@ from ..accounts.models import User
 from ..errors import DomainError
 from ..extensions import db
 from ..help import services as help_services
-from ..help.models import CATEGORIES, STATUSES
+from ..help.deadlines import deadline_state, now as deadline_now, standard_source
+from ..help.models import CATEGORIES, STATUSES, URGENCIES
 from ..help.priority import BANDS, band_name
-from ..help.schemas import NoteInSchema, QueueUpdateSchema, StaffMessageInSchema, is_overdue
+from ..help.schemas import NoteInSchema, QueueUpdateSchema, StaffMessageInSchema
 from ..help.signals import mark_signals
 from ..help.workflow import CLOSURE_REASONS, staff_moves
 from ..i18n import _, _l, translate_message
 from ..missions.models import Mission
 from ..presence.models import PASSPORT_STATUSES, SECTORS
 from ..presence.services import shared_numbers_of
+from ..schemas import has_control_characters
 from ..types import utcnow
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
@@ -86,7 +88,31 @@ NOTE_TEMPLATES = {
                                     "Documents handed over: [...].")),
 }
 
+# The next deadline in words: (which deadline, overdue?) → text with the time left or past.
+DEADLINE_WORDS = {
+    ("first_response", False): _l("First response due in %(time)s"),
+    ("first_response", True): _l("First response overdue by %(time)s"),
+    ("resolution", False): _l("Resolution due in %(time)s"),
+    ("resolution", True): _l("Resolution overdue by %(time)s"),
+}
+STANDARD_SOURCES = {
+    "sp4n": _l("Deadlines from the national standard SP4N-LAPOR!"),
+    "project": _l("Deadlines of this priority are Jembatan's own choice: no national standard sets them."),
+    "mission": _l("Deadlines from this mission's own service standard."),
+}
+
 staff_only = access.requires(access.QUEUE)
+
+
+def deadline_view(help_request, at=None) -> dict | None:
+    """The next deadline of an open request as the console shows it: words, a colour class, the time."""
+    state = deadline_state(help_request, at)
+    if state["which"] is None:
+        return None
+    words = DEADLINE_WORDS[(state["which"], state["overdue"])]
+    text = str(words) % {"time": format_timedelta(abs(state["left"]), threshold=1.1)}
+    tone = "overdue" if state["overdue"] else "soon" if state["soon"] else "ok"
+    return {"text": text, "tone": tone, "due_at": state["due_at"], "overdue": state["overdue"]}
 
 
 @bp.app_template_filter("waited")
@@ -118,7 +144,8 @@ def _labels():
             "sector_label": lambda s: str(SECTOR_LABELS.get(s, s)),
             "passport_status_label": lambda s: str(PASSPORT_STATUS_LABELS.get(s, s)),
             "done_label": lambda key: str(DONE_MESSAGES.get(key, "")),
-            "band_name": band_name, "is_overdue": is_overdue, "zone_name": localtime.zone_name}
+             "band_name": band_name, "zone_name": localtime.zone_name, "deadline": deadline_view,
+             "standard_source": lambda r: str(STANDARD_SOURCES[standard_source(r)])}
 
 
 def _who(ids):
@@ -143,32 +170,45 @@ def _missions() -> list[Mission]:
 @bp.get("")
 @staff_only
 def queue():
-    """The mission's queue, most urgent first, with the filters and the counts per status."""
-    status = request.args.get("status", "")
-    category = request.args.get("category", "")
-    mine = request.args.get("mine") == "1"
-    mission_code = request.args.get("mission", "")
-    # A page answers a stray filter value by ignoring it, not with an error.
-    status = status if status in STATUSES else ""
-    category = category if category in CATEGORIES else ""
+    """The mission's queue, most urgent first, with the search box, the filters and the counts per status."""
+    filters = _queue_filters(request.args)
     missions = _missions() if access.sees_every_mission(current_user) else []
-    mission = next((m for m in missions if m.code == mission_code), None)
+    mission = next((m for m in missions if m.code == filters["mission"]), None)
+    filters["mission"] = mission.code if mission else ""
     mission_id = mission.id if mission else None
-    page = help_services.queue(current_user, status=status or None, category=category or None, assignee_me=mine,
-                               cursor=request.args.get("cursor") or None, limit=PAGE_SIZE, mission_id=mission_id)
+    flag = {"1": True, "0": False}
+    page = help_services.queue(current_user, status=filters["status"] or None, category=filters["category"] or None,
+                               assignee_me=filters["mine"], cursor=request.args.get("cursor") or None,
+                               limit=PAGE_SIZE, mission_id=mission_id, urgency=filters["urgency"] or None,
+                               unassigned=flag.get(filters["unassigned"]), overdue=flag.get(filters["overdue"]),
+                               q=filters["q"] or None)
     mark_signals(page["items"])
     counts = help_services.counts_by_status(current_user, mission_id)
-    filters = {"status": status, "category": category, "mine": mine, "mission": mission.code if mission else ""}
-    next_url = None
-    if page["next_cursor"]:
-        args = {k: v for k, v in filters.items() if v}
-        args["mine"] = "1" if mine else None
-        next_url = url_for("console.queue", cursor=page["next_cursor"], **{k: v for k, v in args.items() if v})
+    kept = _filter_args(filters)
+    next_url = url_for("console.queue", cursor=page["next_cursor"], **kept) if page["next_cursor"] else None
     return render_template(
         "console/queue.html", items=page["items"], next_url=next_url, first_page=bool(request.args.get("cursor")),
-        counts=counts, total=sum(counts.values()), filters=filters, statuses=STATUSES, categories=CATEGORIES,
-        missions=missions, mission=mission, scope_mission=mission or _own_mission(),
-        who=_who(r.assignee_id for r in page["items"] if r.assignee_id))
+        first_url=url_for("console.queue", **kept), counts=counts, total=sum(counts.values()), filters=filters,
+        statuses=STATUSES, categories=CATEGORIES, urgencies=URGENCIES, missions=missions, mission=mission,
+        scope_mission=mission or _own_mission(), now=deadline_now())
+
+
+def _queue_filters(args) -> dict:
+    """The queue page's filters from its query string; a page ignores a stray value rather than fail."""
+    def one_of(name, choices):
+        value = args.get(name, "")
+        return value if value in choices else ""
+
+    q = " ".join(args.get("q", "").split())[:100]
+    return {"status": one_of("status", STATUSES), "category": one_of("category", CATEGORIES),
+            "urgency": one_of("urgency", URGENCIES), "mine": args.get("mine") == "1",
+            "unassigned": one_of("unassigned", ("1", "0")), "overdue": one_of("overdue", ("1", "0")),
+            "q": "" if has_control_characters(q) else q, "mission": args.get("mission", "")}
+
+
+def _filter_args(filters: dict) -> dict:
+    """The filters as query arguments (the ones set), for the pager's links."""
+    return {k: ("1" if v is True else v) for k, v in filters.items() if v}
 
 
 def _own_mission():

@@ -92,9 +92,11 @@ class Queue(MethodView):
     @queue_blp.response(200, QueuePage)
     @queue_blp.doc(security=BEARER)
     def get(self, args):
-        """The mission's help requests, highest priority first, then the longest waiting."""
+        """The mission's help requests, highest priority first, then the longest waiting; filtered and searched."""
         return services.queue(current_user, status=args.get("status"), category=args.get("category"),
-                              assignee_me=args.get("assignee") == "me", cursor=args["cursor"], limit=args["limit"])
+                              assignee_me=args.get("assignee") == "me", cursor=args["cursor"], limit=args["limit"],
+                              urgency=args.get("urgency"), unassigned=args.get("unassigned"),
+                              overdue=args.get("overdue"), q=args.get("q"))
 
 
 @queue_blp.route("/<uuid:help_request_id>")

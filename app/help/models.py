@@ -24,12 +24,16 @@ class HelpRequest(db.Model):
     ORDER BY band, created_at, id runs on an index.
     `user_id` becomes NULL when the worker deletes their account (the record stays, anonymised).
     `closed_at` (with `closure_reason`) lets the open-request cap count recent spam (app.help.limits).
+    The deadlines (`first_response_due_at`, `due_at`, and `next_due_at`, the one still to meet)
+    come from the mission's service standard (app.help.deadlines); `first_response_at` is the
+    first staff message or status change the worker sees, `resolved_at` when it was resolved.
     """
 
     __tablename__ = "help_requests"
     __table_args__ = (
         Index("ix_help_requests_queue", "mission_id", "band", "created_at", "id"),
         Index("ix_help_requests_user_created", "user_id", "created_at", "id"),
+        Index("ix_help_requests_mission_next_due", "mission_id", "next_due_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -42,13 +46,18 @@ class HelpRequest(db.Model):
     country: Mapped[str] = mapped_column(String(2))
     region: Mapped[str | None] = mapped_column(String(10))
     city: Mapped[str | None] = mapped_column(String(100))
-    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    contact_phone: Mapped[str | None] = mapped_column(String(20), index=True)
     lat: Mapped[float | None] = mapped_column(Float)
     lng: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(16), default="new", index=True)
     priority_override: Mapped[str | None] = mapped_column(String(10))
     band: Mapped[int] = mapped_column(SmallInteger)
     assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    first_response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     first_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -61,6 +70,7 @@ class HelpRequest(db.Model):
     mission = relationship("Mission", lazy="joined")
     user = relationship("User", foreign_keys=[user_id], lazy="select")
     duplicate_of = relationship("HelpRequest", remote_side="HelpRequest.id", lazy="select")
+    assignee = relationship("User", foreign_keys=[assignee_id], lazy="select", viewonly=True)
     messages = relationship("HelpMessage", back_populates="help_request", order_by="HelpMessage.created_at",
                             lazy="select", cascade="all, delete-orphan", passive_deletes=True)
     notes = relationship("InternalNote", order_by="InternalNote.created_at", lazy="select",

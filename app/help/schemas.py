@@ -1,14 +1,13 @@
 """Help requests: the worker's bodies and views, the queue's items and detail."""
-from datetime import timedelta
 
-from flask import current_app
 from marshmallow import Schema, ValidationError, fields, post_load, pre_dump, validate, validates_schema
 
 from ..i18n import _
 from ..missions.schemas import MissionSchema, complete_place, place_errors
 from ..presence.models import PASSPORT_STATUSES
 from ..presence.schemas import Phone, StaffPresenceSchema
-from ..schemas import PageArgs, StrictSchema, Text, UTCDateTime, now_utc, page_schema
+from ..schemas import PageArgs, StrictSchema, Text, UTCDateTime, page_schema
+from .deadlines import is_overdue
 from .models import CATEGORIES, STATUSES, URGENCIES
 from .priority import BANDS, band_name
 from .signals import PASSPORT_WITHHELD, SIGNALS, mark_signals
@@ -100,6 +99,11 @@ class QueueArgs(PageArgs):
     status = CommaList(STATUSES, validate=validate.Length(max=200))
     category = CommaList(CATEGORIES, validate=validate.Length(max=400))
     assignee = fields.String(validate=validate.OneOf(["me"]))
+    urgency = CommaList(URGENCIES, validate=validate.Length(max=100))
+    unassigned = fields.Boolean(metadata={"description": "true: nobody is handling it; false: someone is"})
+    overdue = fields.Boolean(metadata={"description": "true: open and past a deadline (first response or resolution)"})
+    q = Text(max_length=100, min_length=0, metadata={
+        "description": "A reference code, the worker's name or phone, or an exact passport number"})
 
 
 class MessageSchema(Schema):
@@ -166,10 +170,9 @@ class HelpRequestSummarySchema(HelpRequestSchema):
         exclude = ("messages", "history")
 
 
-def is_overdue(help_request) -> bool:
-    """`new` for longer than SLA_NEW_HOURS (from the worker's created_at)."""
-    limit = timedelta(hours=current_app.config["SLA_NEW_HOURS"])
-    return help_request.status == "new" and now_utc() - help_request.created_at > limit
+class AssigneeSchema(Schema):
+    id = fields.UUID()
+    full_name = fields.String()
 
 
 class MissionRefSchema(Schema):
@@ -191,16 +194,20 @@ class QueueItemSchema(Schema):
     priority_override = fields.String(allow_none=True)
     waiting_since = fields.Function(lambda r: UTCDateTime()._serialize(r.created_at, None, r),
                                     metadata={"format": "date-time"})
-    overdue = fields.Function(is_overdue)
+    first_response_due_at = UTCDateTime(allow_none=True)
+    due_at = UTCDateTime(allow_none=True)
+    overdue = fields.Function(lambda r: is_overdue(r), metadata={"type": "boolean"})
     description = fields.String()
     country = fields.String()
     region = fields.String(allow_none=True)
     city = fields.String(allow_none=True)
     mission = fields.Nested(MissionRefSchema, allow_none=True)
     assignee_id = fields.UUID(allow_none=True)
+    assignee = fields.Nested(AssigneeSchema, allow_none=True)
     created_at = UTCDateTime()
     received_at = UTCDateTime()
     first_action_at = UTCDateTime(allow_none=True)
+    first_response_at = UTCDateTime(allow_none=True)
     updated_at = UTCDateTime()
     # Protection signals (app.help.signals), from the worker's current presence report.
     passport_status = fields.String(allow_none=True, metadata={

@@ -14,6 +14,7 @@ from .. import access
 from ..storage import insert_new_rows
 from ..sync.feed import record_change
 from ..types import clamp_device_time, utcnow
+from .deadlines import deadline_columns, record_response, record_status, set_deadlines
 from .limits import allowance
 from .models import FROM_WORKER, TO_WORKER, HelpMessage, HelpRequest, HelpRequestEvent, InternalNote
 from .priority import priority_band
@@ -85,10 +86,11 @@ def _route_mission_id(user, content: dict):
 
 
 def _new_row(user, request_id, content: dict, data: dict, mission_id, now) -> dict:
-    """The columns of a new request (one place for both ways of creating them)."""
-    return dict(id=request_id, reference=_random_reference(), user_id=user.id, mission_id=mission_id,
-                status="new", band=priority_band(content["category"], content["urgency"]),
-                created_at=clamp_device_time(data.get("created_at"), user, now), received_at=now, **content)
+    """The columns of a new request (one place for both ways of creating them), with its deadlines."""
+    row = dict(id=request_id, reference=_random_reference(), user_id=user.id, mission_id=mission_id,
+               status="new", band=priority_band(content["category"], content["urgency"]),
+               created_at=clamp_device_time(data.get("created_at"), user, now), received_at=now, **content)
+    return {**row, **deadline_columns(mission_id, row["band"], row["category"], row["created_at"])}
 
 
 def _tell_if_clamped(user, entity: str, record_id, sent, stored) -> None:
@@ -276,11 +278,19 @@ def _staff_get(user, help_request_id, *, for_update: bool = False) -> HelpReques
 
 
 def queue(user, status=None, category=None, assignee_me: bool = False, cursor: str | None = None,
-          limit: int = 50, mission_id=None) -> dict:
+          limit: int = 50, mission_id=None, urgency=None, unassigned: bool | None = None,
+          overdue: bool | None = None, q: str | None = None) -> dict:
     """The mission's requests, highest priority band first, then the longest waiting: {items, next_cursor}.
 
-    `status` and `category` take one value or a list; `mission_id` narrows an admin's view.
+    `status`, `category` and `urgency` take one value or a list; `unassigned` and `overdue` True or
+    False (None: either); `q` searches (app.help.search); `mission_id` narrows an admin's view.
+    Every filter is a WHERE on stored columns, so the keyset cursor stays a position in the same order.
     """
+    from sqlalchemy.orm import aliased, joinedload
+
+    from .deadlines import overdue_clause
+    from .search import search_clause
+
     scope = _scope(user, mission_id)
     stmt = select(HelpRequest).where(in_queue())
     if scope is not None:
@@ -291,9 +301,34 @@ def queue(user, status=None, category=None, assignee_me: bool = False, cursor: s
         stmt = stmt.where(HelpRequest.category.in_([category] if isinstance(category, str) else list(category)))
     if assignee_me:
         stmt = stmt.where(HelpRequest.assignee_id == user.id)
-    order = [(HelpRequest.band, "asc"), (HelpRequest.created_at, "asc"), (HelpRequest.id, "asc")]
+    if urgency:
+        stmt = stmt.where(HelpRequest.urgency.in_([urgency] if isinstance(urgency, str) else list(urgency)))
+    if unassigned is not None:
+        stmt = stmt.where(HelpRequest.assignee_id.is_(None) if unassigned else HelpRequest.assignee_id.is_not(None))
+    if overdue is not None:
+        stmt = stmt.where(overdue_clause(overdue))
+    row = HelpRequest
+    if q and q.strip():
+        # A search finds a few requests by their own indexes, then sorts them: OFFSET 0 keeps PostgreSQL
+        # from walking the queue's index from a cursor instead (it underestimates that walk badly).
+        found = stmt.where(search_clause(q, lambda: _countries_served(scope)))
+        row = aliased(HelpRequest, found.offset(0).subquery())
+        stmt = select(row)
+    stmt = stmt.options(joinedload(row.assignee))
+    order = [(row.band, "asc"), (row.created_at, "asc"), (row.id, "asc")]
     return keyset_page(stmt, order, lambda r: (r.band, r.created_at, r.id), cursor=cursor, limit=limit,
                        scope=f"queue:{scope}")
+
+
+def _countries_served(mission_id) -> tuple[str, ...]:
+    """The countries a mission serves (to read a local phone number typed without its country code)."""
+    from ..missions.models import Jurisdiction, Mission
+
+    if mission_id is None:
+        return ()
+    rows = db.session.scalars(select(Jurisdiction.country).where(Jurisdiction.mission_id == mission_id)
+                              .union(select(Mission.country).where(Mission.id == mission_id)))
+    return tuple(sorted(set(rows)))
 
 
 def counts_by_status(user, mission_id=None) -> dict:
@@ -357,6 +392,7 @@ def _set_status(help_request, actor, status, *, by_worker: bool = False, closure
             _event(help_request, actor, "duplicate", None, str(duplicate_of.id))
     if help_request.user_id:
         record_change(help_request.user_id, "help_request", help_request.id)
+    record_status(help_request, actor, status)
 
 
 def claim(user, help_request_id) -> HelpRequest:
@@ -454,6 +490,7 @@ def update(user, help_request_id, status=UNSET, priority_override=UNSET, assigne
         _event(help_request, user, "priority", help_request.priority_override, priority_override)
         help_request.priority_override = priority_override
         help_request.band = priority_band(help_request.category, help_request.urgency, priority_override)
+        set_deadlines(help_request)
         changed = True
     if mission_code is not UNSET and mission_code is not None:
         mission = get_by_code(mission_code)
@@ -464,6 +501,7 @@ def update(user, help_request_id, status=UNSET, priority_override=UNSET, assigne
                    mission.code)
             help_request.mission_id, help_request.mission = mission.id, mission
             help_request.assignee_id = None
+            set_deadlines(help_request)
             if help_request.user_id:
                 record_change(help_request.user_id, "help_request", help_request.id)
             changed = True
@@ -496,6 +534,7 @@ def add_staff_message(user, help_request_id, body: str, message_id=None) -> tupl
     message, created = _add_message(help_request, user, message_id or uuid.uuid4(), body, TO_WORKER, utcnow())
     if created:
         _first_action(help_request)
+        record_response(help_request)
         if help_request.user_id:
             record_change(help_request.user_id, "message", message.id)
         db.session.flush()

@@ -132,14 +132,36 @@ class CountryStatsSchema(Schema):
     both = fields.Integer()
 
 
-class MissionStatsSchema(Schema):
+class HoursSchema(Schema):
+    median = fields.Float(allow_none=True)
+    p90 = fields.Float(allow_none=True)
+
+
+class OpenByAgeSchema(Schema):
+    lt_1d = fields.Integer()
+    d1_3 = fields.Integer()
+    d3_14 = fields.Integer()
+    gt_14d = fields.Integer()
+
+
+class OutcomesSchema(Schema):
+    """What became of the help requests (app.help.outcomes says how each figure is counted)."""
+
+    first_response_hours = fields.Nested(HoursSchema)
+    resolution_hours = fields.Nested(HoursSchema)
+    resolved_share = fields.Float(allow_none=True)
+    deadline_met_share = fields.Float(allow_none=True)
+    open_by_age = fields.Nested(OpenByAgeSchema)
+
+
+class MissionStatsSchema(OutcomesSchema):
     code = fields.String()
     placed = fields.Integer()
     present = fields.Integer()
     both = fields.Integer()
 
 
-class HelpStatsSchema(Schema):
+class HelpStatsSchema(OutcomesSchema):
     by_category = fields.Dict(keys=fields.String(), values=fields.Integer())
     by_status = fields.Dict(keys=fields.String(), values=fields.Integer())
     median_hours_to_first_action = fields.Float(allow_none=True)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..help.models import HelpRequest
+from ..help.outcomes import empty_outcomes, outcomes
 from ..missions.models import Mission
 from ..presence.models import PresenceReport
 from .models import PersonLink, Placement
@@ -60,11 +61,26 @@ def compute_stats(mission_id=None) -> dict:
 
     countries = _table(_sets((c, p) for c, _m, p in placements), _sets((c, p) for c, _m, p in presences), "country")
     missions = _table(_sets((m, p) for _c, m, p in placements), _sets((m, p) for _c, m, p in presences), "code")
-    return {"countries": countries, "missions": missions, "help_requests": help_stats(mission_id)}
+    help_requests = help_stats(mission_id)
+    return {"countries": countries, "missions": _with_outcomes(missions, help_requests.pop("per_mission"), codes),
+            "help_requests": help_requests}
+
+
+def _with_outcomes(missions: list[dict], per_mission: dict, codes: dict) -> list[dict]:
+    """Each mission's row with the outcomes of its help requests; a mission with requests but no
+    placed or present workers gets a row too."""
+    rows = {row["code"]: row for row in missions}
+    for mission_id in per_mission:
+        code = codes.get(mission_id)
+        if code is not None and code not in rows:
+            rows[code] = {"code": code, "placed": 0, "present": 0, "both": 0}
+    ids = {code: mission_id for mission_id, code in codes.items()}
+    return [{**rows[code], **per_mission.get(ids[code], empty_outcomes())} for code in sorted(rows)]
 
 
 def help_stats(mission_id=None) -> dict:
-    """Help requests by category and status, and the median hours from `created_at` to the first staff action."""
+    """Help requests by category and status, the median hours from `created_at` to the first staff action,
+    and their outcomes (app.help.outcomes), overall and `per_mission` ({mission id: outcomes})."""
     from ..help.services import in_queue
 
     # Counted as the queue counts them: a deactivated account's open requests are not there.
@@ -78,4 +94,6 @@ def help_stats(mission_id=None) -> dict:
         select(HelpRequest.created_at, HelpRequest.first_action_at)
         .where(*scope, HelpRequest.first_action_at.is_not(None)))]
     median = round(statistics.median(hours), 2) if hours else None
-    return {"by_category": by_category, "by_status": by_status, "median_hours_to_first_action": median}
+    overall = outcomes(scope).get(None, empty_outcomes())
+    return {"by_category": by_category, "by_status": by_status, "median_hours_to_first_action": median, **overall,
+            "per_mission": outcomes(scope, by_mission=True)}

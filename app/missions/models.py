@@ -30,6 +30,8 @@ class Mission(IdMixin, TimestampMixin, db.Model):
     timezone: Mapped[str | None] = mapped_column(String(64))  # IANA, e.g. Asia/Kuching
     email: Mapped[str | None] = mapped_column(String(200))
     sources: Mapped[list] = mapped_column(JSON, default=list)
+    # Overrides of the default service standard (app.help.deadlines.DEFAULT_STANDARD); None: the defaults.
+    service_standard: Mapped[dict | None] = mapped_column(JSON)
 
     jurisdictions = relationship("Jurisdiction", back_populates="mission", cascade="all, delete-orphan",
                                  order_by="Jurisdiction.position")

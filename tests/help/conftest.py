@@ -36,3 +36,33 @@ def create_help_request(client, create_user, auth):
         return worker, response.json
 
     return factory
+
+
+class Clock:
+    """The clock deadlines are read against (app.help.deadlines.now), held by a test."""
+
+    def __init__(self):
+        self.at = None
+
+    def set(self, at):
+        self.at = at
+        return at
+
+    def forward(self, **delta):
+        from datetime import timedelta
+
+        from app.types import utcnow
+
+        self.at = (self.at or utcnow()) + timedelta(**delta)
+        return self.at
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """clock.set(datetime) / clock.forward(hours=3): staff actions, overdue and stats read this time."""
+    from app.help import deadlines
+    from app.types import utcnow
+
+    held = Clock()
+    monkeypatch.setattr(deadlines, "utcnow", lambda: held.at or utcnow())
+    return held

@@ -121,17 +121,6 @@ def test_filters_status_category_assignee(client, create_user, auth):
     assert ids(category="repatriation", status="triaged") == {c}
 
 
-def test_overdue_when_new_longer_than_sla(app, client, create_user, auth):
-    worker, staff = create_user(), create_user(role="staff")
-    hours = app.config["SLA_NEW_HOURS"]
-    late = new_request(client, auth, worker, created_at=iso(hours / 24 + 0.1))
-    fresh = new_request(client, auth, worker, created_at=iso(0))
-    late_triaged = new_request(client, auth, worker, created_at=iso(hours / 24 + 0.2))
-    client.patch(f"/api/v1/queue/{late_triaged}", json={"status": "triaged"}, headers=auth(staff))
-    flags = {i["id"]: i["overdue"] for i in all_pages(client, auth(staff))}
-    assert flags == {late: True, fresh: False, late_triaged: False}
-
-
 # ---------------------------------------------------------------- claim
 
 def test_twenty_concurrent_claims_exactly_one_wins(app, client, create_user, auth):

@@ -61,6 +61,36 @@ def api_figures(stats: dict, where: str) -> dict:
     for section, field in (("by-category", "by_category"), ("by-status", "by_status")):
         for key, count in stats["help_requests"][field].items():
             expected[(section, where, key, "count")] = count
+    if where in ("svg", "table"):
+        expected.update(outcome_figures(stats, where))
+    return expected
+
+
+def outcome_figures(stats: dict, where: str) -> dict:
+    """The outcome figures the page shows (tables; the open-by-age chart when there are open requests)."""
+    help_stats, expected = stats["help_requests"], {}
+    ages = help_stats["open_by_age"]
+    if where == "table" or any(ages.values()):
+        expected.update({("open-by-age", where, bucket, "count"): count for bucket, count in ages.items()})
+    if where == "svg":
+        return expected
+    for key in ("first_response_hours", "resolution_hours"):
+        for measure in ("median", "p90"):
+            if help_stats[key][measure] is not None:
+                expected[("outcomes", where, key, measure)] = help_stats[key][measure]
+    for key in ("resolved_share", "deadline_met_share"):
+        if help_stats[key] is not None:
+            expected[("outcomes", where, key, "share")] = help_stats[key]
+    for row in stats["missions"]:
+        if not (any(row["open_by_age"].values()) or row["resolved_share"] is not None
+                or row["deadline_met_share"] is not None or row["first_response_hours"]["median"] is not None):
+            continue  # no help requests there
+        values = {"deadline_met_share": row["deadline_met_share"], "resolved_share": row["resolved_share"],
+                  **{f"{k}.{m}": row[k][m] for k in ("first_response_hours", "resolution_hours")
+                     for m in ("median", "p90")},
+                  **{f"open_by_age.{b}": n for b, n in row["open_by_age"].items()}}
+        expected.update({("missions-behind", where, row["code"], series): value
+                         for series, value in values.items() if value is not None})
     return expected
 
 
@@ -183,5 +213,9 @@ def test_empty_statistics_render(create_user, login_client):
     response = login_client(create_user(role="admin")).get("/console/stats?lang=en")
     assert response.status_code == 200 and "No figures yet." in response.text
     csv_rows = list(csv.reader(io.StringIO(login_client(create_user(role="admin")).get("/console/stats.csv").text)))
-    assert csv_rows == [["section", "key", "label", "measure", "value"],
-                        ["help", "median_hours_to_first_action", "", "hours", ""]]
+    assert csv_rows[:2] == [["section", "key", "label", "measure", "value"],
+                            ["help", "median_hours_to_first_action", "", "hours", ""]]
+    # The outcome figures follow, empty or zero; no mission has any.
+    assert {tuple(r[:2]) for r in csv_rows[2:]} >= {("help_outcome", "first_response_hours"),
+                                                    ("help_outcome", "open_by_age")}
+    assert all(r[0] == "help_outcome" and r[4] in ("", "0") for r in csv_rows[2:])

@@ -28,7 +28,7 @@ def test_stats_page_renders_its_charts(browser, live_server, login, tmp_path, la
         assert page.locator("html").get_attribute("lang") == lang
         assert page.get_by_role("heading", name=heading).is_visible()
         charts = page.locator("svg.chart")
-        assert charts.count() == 4
+        assert charts.count() == 5  # countries, missions, categories, statuses, open requests by age
         for i in range(charts.count()):
             box = charts.nth(i).bounding_box()
             assert box and box["width"] > 0 and box["height"] > 0
