@@ -26,6 +26,7 @@ API_BLUEPRINTS = [
 ]
 PAGE_BLUEPRINTS = [
     "app.pwa.views:bp",
+    "app.pwa.privacy:bp",
     "app.channels.views:bp",
     "app.console.views:bp",
     "app.console.stats_views:bp",

@@ -29,7 +29,9 @@ async function save(urls) {
       // Static files the page just loaded come from the HTTP cache: fetched once, not twice.
       const response = await fetch(url, { credentials: 'same-origin', cache: PAGES.has(url) ? 'no-store' : 'default' });
       if (!response.ok || response.redirected) return;
-      if (PAGES.has(url)) owners.add(((await response.clone().text()).match(OWNER) || [])[1] || '');
+      // The quick exit's neutral page (/resep) names no one: it says nothing about the owner.
+      const owner = PAGES.has(url) && (await response.clone().text()).match(OWNER);
+      if (owner) owners.add(owner[1]);
       await cache.put(keyOf(url), response);
     } catch (e) { /* offline: the next visit retries */ }
   }));

@@ -154,9 +154,9 @@ SECTOR_LABELS = {
 CARD_FILE = Path(__file__).with_name("emergency_card.json")
 STATIC_DIR = paths.STATIC_DIR
 # What the service worker keeps for offline use; its version is a hash of these files.
-SHELL_PAGES = ["/", "/help", "/requests", "/presence", "/emergency", "/channels", "/offline"]
-SHELL_STATIC = [
-    "css/app.css", "js/app.js", "js/store.js", "js/sync.js", "js/calls.js", "js/places.js", "icons/icon-192.png"]
+SHELL_PAGES = ["/", "/help", "/requests", "/presence", "/emergency", "/channels", "/offline", "/resep"]
+SHELL_STATIC = ["css/app.css", "js/app.js", "js/store.js", "js/sync.js", "js/calls.js", "js/places.js",
+                "icons/icon-192.png", "js/privacy.js", "js/privacy-head.js", "icons/notes-192.png"]
 # Imported by module path, so kept under their plain URLs; the rest under the versioned URLs the
 # pages use, which the service worker's install then finds in the HTTP cache.
 UNVERSIONED = {"js/store.js", "js/sync.js"}
@@ -415,9 +415,9 @@ def offline_page():
     return _page("pwa/offline.html")
 
 
-@bp.get("/manifest.webmanifest")
-def manifest():
-    body = {
+def manifest_body() -> dict:
+    """The web app manifest (discreet mode changes its name and icons: app.pwa.privacy)."""
+    return {
         "name": "Jembatan", "short_name": "Jembatan", "id": "/", "start_url": "/", "scope": "/",
         "display": "standalone", "theme_color": "#9b1c1c", "background_color": "#f7f7f8",
         "lang": str(get_locale() or "id"),
@@ -436,9 +436,17 @@ def manifest():
              "icons": [{"src": "/static/icons/icon-192.png", "sizes": "192x192", "type": "image/png"}]},
         ],
     }
+
+
+def manifest_response(body: dict):
     response = current_app.response_class(json.dumps(body, ensure_ascii=False), mimetype="application/manifest+json")
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    return manifest_response(manifest_body())
 
 
 @lru_cache(maxsize=4)

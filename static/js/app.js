@@ -286,7 +286,12 @@ async function savePagesFor() {
   if (!('serviceWorker' in navigator)) return;
   const reg = await navigator.serviceWorker.ready;
   if (!navigator.serviceWorker.controller) {
-    await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    // A page whose navigation began while the worker was installing is never claimed (Chromium):
+    // the pages are saved for the next visit all the same.
+    await new Promise((resolve) => {
+      navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true });
+      setTimeout(resolve, 3000);
+    });
   }
   for (let i = 0; i < 120; i++) {
     if ((await get('meta', 'pages-user')) === user) {

@@ -3,8 +3,10 @@
 // Used by the pages and by the service worker alike.
 const NAME = 'jembatan';
 let opened;
+let shut = false;
 
 export function openDb() {
+  if (shut) return Promise.reject(new Error('the data on this phone was erased'));
   if (!opened) {
     opened = new Promise((resolve, reject) => {
       const req = indexedDB.open(NAME, 1);
@@ -14,11 +16,23 @@ export function openDb() {
         db.createObjectStore('items', { keyPath: 'id' });
         db.createObjectStore('meta');
       };
-      req.onsuccess = () => resolve(req.result);
+      req.onsuccess = () => {
+        // Erasing the phone's data (privacy.js) deletes the database: let go of it when asked.
+        req.result.onversionchange = () => { req.result.close(); opened = undefined; };
+        resolve(req.result);
+      };
       req.onerror = () => reject(req.error);
     });
   }
   return opened;
+}
+
+// After an erase nothing in this page may create the database again (privacy.js).
+export async function shutDb() {
+  shut = true;
+  const db = await (opened || Promise.resolve(null)).catch(() => null);
+  opened = undefined;
+  if (db) db.close();
 }
 
 // Run `work(stores)` in one transaction; resolves with what `work` returned once it commits.
