@@ -110,13 +110,44 @@ def register():
 
 @bp.post("/logout")
 def logout():
-    """End the login; the CSRF token is required, so no other site can log a worker out."""
-    if verify_jwt_in_request(optional=True) is not None:
-        accounts.revoke(get_jwt())
+    """End the login; the CSRF token is required, so no other site can log a worker out.
+
+    A page left open longer than the access cookie lives (15 minutes) still logs out: the expired
+    cookie names its login, and the form's CSRF token must be the one it was issued with.
+    """
+    from jwt import ExpiredSignatureError
+
+    try:
+        payload = get_jwt() if verify_jwt_in_request(optional=True) is not None else None
+    except ExpiredSignatureError:
+        payload = _expired_login_of_this_form()
+    if payload is not None:
+        accounts.revoke(payload)
         db.session.commit()
     response = redirect(url_for("pwa.home"))
     unset_jwt_cookies(response)
     return response
+
+
+def _expired_login_of_this_form() -> dict | None:
+    """The claims of the expired access cookie when the posted CSRF token is its own, else a refusal."""
+    import hmac
+
+    from flask_jwt_extended import decode_token
+
+    from ..security import auth_error
+
+    try:
+        payload = decode_token(request.cookies.get(current_app.config["JWT_ACCESS_COOKIE_NAME"], ""),
+                               allow_expired=True)
+    except Exception:  # forged or malformed: nothing to end
+        return None
+    sent = request.form.get("csrf_token", "") or request.headers.get("X-CSRF-TOKEN", "")
+    if not hmac.compare_digest(str(payload.get("csrf", "")).encode(), sent.encode()):
+        from flask import abort
+
+        abort(auth_error(_l("The form expired. Please reload the page and try again.")))
+    return payload
 
 
 # ---------------------------------------------------------------- the offline-first worker pages

@@ -236,3 +236,21 @@ def test_a_staff_page_is_not_renewed_after_staff_session_hours(app, create_user)
     db.session.execute(update(AuthSession).values(created_at=utcnow() - timedelta(hours=12, minutes=1)))
     db.session.commit()
     assert renewal(app, staff, tokens).headers["Location"].startswith("/login")
+
+
+def test_logout_from_a_page_left_open_past_its_access_cookie_ends_the_login(client, create_user):
+    """The footer's logout form, posted more than 15 minutes after the page loaded, still logs out."""
+    from flask_jwt_extended import decode_token
+
+    worker = create_user()
+    tokens = issue_tokens(worker)
+    db.session.commit()
+    expired = expired_access(worker, tokens)
+    client.set_cookie("access_token_cookie", expired)
+    client.set_cookie("refresh_token_cookie", tokens["refresh_token"])
+    forged = client.post("/logout", data={"csrf_token": "not-the-token"})
+    assert forged.status_code == 401  # another site's form cannot end her login
+    response = client.post("/logout", data={"csrf_token": decode_token(expired, allow_expired=True)["csrf"]})
+    assert response.status_code == 302
+    assert client.post("/api/v1/auth/refresh",
+                       headers={"Authorization": f"Bearer {tokens['refresh_token']}"}).status_code == 401
