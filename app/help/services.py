@@ -93,10 +93,12 @@ def _new_row(user, request_id, content: dict, data: dict, mission_id, now) -> di
     return {**row, **deadline_columns(mission_id, row["band"], row["category"], row["created_at"])}
 
 
-def _tell_if_clamped(user, entity: str, record_id, sent, stored) -> None:
-    """A device time the server moved is answered: REST shows the stored record, and the phone
-    hears of it through its change feed."""
-    if sent is not None and sent != stored:
+def _announce(user, entity: str, record_id, announce: bool) -> None:
+    """A record the worker made goes into her change feed, so that her other devices (a new or
+    reset phone among them) hear of it, and the one that sent it hears of a device time the server
+    clamped. A sync call passes announce=False and records its applied items at its end, in one go
+    (sync.feed.record_changes)."""
+    if announce:
         record_change(user.id, entity, record_id)
 
 
@@ -107,7 +109,7 @@ def insert_help_requests(user, items: list[dict]) -> set:
     A request whose id or reference is already taken, or that the worker's limits refuse
     (app.help.limits), is skipped, not stored: the caller creates it alone (create_help_request),
     which tells a replay from a conflict and answers the refusal. The same rows and history as
-    create_help_request.
+    create_help_request. Not announced in the feed: the sync call that stores them does it.
     """
     now = utcnow()
     allowed = allowance(user, now)
@@ -118,21 +120,17 @@ def insert_help_requests(user, items: list[dict]) -> set:
         if not allowed.admits(content["urgency"]):
             continue
         row = _new_row(user, data["id"], content, data, mission_id, now)
-        rows.append({**row, "updated_at": now, "sent_at": data.get("created_at")})
-    stored = insert_new_rows(HelpRequest.__table__, [{k: v for k, v in row.items() if k != "sent_at"}
-                                                     for row in rows], returning="id")
+        rows.append({**row, "updated_at": now})
+    stored = insert_new_rows(HelpRequest.__table__, rows, returning="id")
     if stored:
         db.session.execute(HelpRequestEvent.__table__.insert(), [
             {"id": uuid.uuid4(), "help_request_id": row["id"], "kind": "status", "from_value": None,
              "to_value": "new", "actor_id": user.id, "created_at": row["created_at"], "updated_at": now}
             for row in rows if row["id"] in stored])
-        for row in rows:
-            if row["id"] in stored:
-                _tell_if_clamped(user, "help_request", row["id"], row["sent_at"], row["created_at"])
     return stored
 
 
-def create_help_request(user, data: dict) -> tuple[HelpRequest, bool]:
+def create_help_request(user, data: dict, *, announce: bool = True) -> tuple[HelpRequest, bool]:
     """Create a request loaded by HelpRequestInSchema; (request, created).
 
     Idempotent by `id`: the same id with the same content returns the stored request and
@@ -172,7 +170,7 @@ def create_help_request(user, data: dict) -> tuple[HelpRequest, bool]:
             # The reference was taken (1 in ~10^9): draw another.
     db.session.add(HelpRequestEvent(help_request_id=help_request.id, kind="status", to_value="new",
                                     actor_id=user.id, created_at=help_request.created_at))
-    _tell_if_clamped(user, "help_request", help_request.id, data.get("created_at"), help_request.created_at)
+    _announce(user, "help_request", help_request.id, announce)
     db.session.flush()
     return help_request, True
 
@@ -192,14 +190,14 @@ def list_for_worker(user, cursor: str | None = None, limit: int = 50) -> dict:
                        lambda r: (r.created_at, r.id), cursor=cursor, limit=limit, scope="my-help-requests")
 
 
-def add_worker_message(user, help_request_id, data: dict) -> tuple[HelpMessage, bool]:
+def add_worker_message(user, help_request_id, data: dict, *, announce: bool = True) -> tuple[HelpMessage, bool]:
     """A message from the worker on their own request; idempotent by the message id."""
     help_request = get_for_worker(user, help_request_id)
     message_id = data.get("id") or uuid.uuid4()
     message, created = _add_message(help_request, user, message_id, data["body"], FROM_WORKER,
                                     clamp_device_time(data.get("created_at"), user))
     if created:
-        _tell_if_clamped(user, "message", message.id, data.get("created_at"), message.created_at)
+        _announce(user, "message", message.id, announce)
     return message, created
 
 

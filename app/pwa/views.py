@@ -214,6 +214,7 @@ def _labels() -> dict:
         "reference": _("Reference"),
         "call": calls.script_labels(),
         "sent_to": _("Sent to %(mission)s"),
+        "received_by": _("Received by %(mission)s"),
         # Missions as workers name them ("KJRI Kota Kinabalu"); in English by their full name.
         "mission_kinds": {} if str(get_locale()) == "en" else SHORT_KINDS_ID,
         "family": _("Family check: let your family see the status"),

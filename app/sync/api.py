@@ -40,7 +40,7 @@ class Sync(MethodView):
         """Apply the device's mutations exactly once, then return the changes since its cursor."""
         user = current_user
         try:
-            after_seq = services.decode_cursor(user, envelope["cursor"])
+            position = services.decode_cursor(user, envelope["cursor"])
         except services.CursorError:
             abort(400, message=_("The cursor is not valid. Start again without it."),
                   errors={"cursor": [_("Not a valid cursor for this account.")]})
@@ -49,10 +49,10 @@ class Sync(MethodView):
             outcomes = services.apply_mutations(user, envelope["mutations"], envelope["device_id"])
             # Read in the same transaction: what it wrote is seen, and pull_changes waits for any
             # other writer of this worker's feed still in flight (see sync.feed.lock_feed).
-            return outcomes, *services.pull_changes(user, after_seq)
+            return outcomes, *services.pull_changes(user, position)
 
         # Committed before the answer: nothing is reported applied that is not stored. Two calls
         # of one worker may take the same ids in other orders: a deadlock is run again, not a 503.
-        outcomes, changes, last_seq, has_more = committed(apply_and_pull)
+        outcomes, changes, position_next, has_more = committed(apply_and_pull)
         return {"results": [o.as_dict() for o in outcomes], "changes": changes,
-                "cursor": services.encode_cursor(user, last_seq), "has_more": has_more}
+                "cursor": services.encode_cursor(user, position_next), "has_more": has_more}

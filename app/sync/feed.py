@@ -4,6 +4,7 @@ import uuid
 from sqlalchemy import text
 
 from ..extensions import db
+from ..types import utcnow
 from .models import Change
 
 ENTITIES = ("help_request", "message", "presence")
@@ -34,3 +35,18 @@ def record_change(user_id: uuid.UUID, entity: str, entity_id: uuid.UUID) -> None
         raise ValueError(f"unknown entity {entity}")
     lock_feed(user_id, shared=False)
     db.session.add(Change(user_id=user_id, entity=entity, entity_id=entity_id))
+
+
+def record_changes(user_id: uuid.UUID, keys: list[tuple[str, uuid.UUID]]) -> None:
+    """Queue many records at once (one lock, one multi-row INSERT): what a sync call stored for
+    the worker, so that her other devices hear of it. Taken last in the call, after any row the
+    call's messages wait for, in the same order as staff (row, then feed): no deadlock between them."""
+    if not keys:
+        return
+    if any(entity not in ENTITIES for entity, _id in keys):
+        raise ValueError(f"unknown entity in {keys}")
+    lock_feed(user_id, shared=False)
+    now = utcnow()
+    db.session.execute(Change.__table__.insert(), [
+        {"user_id": user_id, "entity": entity, "entity_id": entity_id, "created_at": now, "updated_at": now}
+        for entity, entity_id in keys])

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from marshmallow import ValidationError
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import selectinload
 
@@ -122,7 +122,7 @@ def _apply_help_request(user, data: dict, batch: dict):
     from ..help.services import create_help_request
 
     loaded = _schema("app.help.schemas:HelpRequestInSchema").load(data)
-    help_request, created = create_help_request(user, loaded)
+    help_request, created = create_help_request(user, loaded, announce=False)
     return help_request.id, created
 
 
@@ -147,7 +147,7 @@ def _apply_message(user, data: dict, batch: dict):
     if errors:
         raise ValidationError(errors)
     try:
-        message, created = add_worker_message(user, help_request_id, loaded)
+        message, created = add_worker_message(user, help_request_id, loaded, announce=False)
     except DomainError as exc:
         if exc.code != 404:
             raise
@@ -292,7 +292,23 @@ def apply_mutations(user, mutations: list[dict], device_id: uuid.UUID | None = N
             run = []
         if mutation is not None:
             outcomes[index] = apply_mutation(user, mutation, device_id, batch)
+    _announce_applied(user, mutations, outcomes)
     return outcomes
+
+
+# What an applied mutation stored, as the worker's other devices hear of it (presence reports
+# are announced by their service).
+_ANNOUNCED = {"help_request.create": "help_request", "message.create": "message"}
+
+
+def _announce_applied(user, mutations: list[dict], outcomes: list[Outcome]) -> None:
+    """Put what this call stored into the worker's feed, all at once at the end of the call:
+    the feed lock is then taken after every row the call's items waited for (see record_changes)."""
+    from .feed import record_changes
+
+    record_changes(user.id, [(_ANNOUNCED[m["type"]], o.record_id) for m, o in zip(mutations, outcomes)
+                             if o.status == APPLIED and o.record_id is not None
+                             and isinstance(m["type"], str) and m["type"] in _ANNOUNCED])
 
 
 def _bulk_or_none(user, mutations, items: dict[int, dict], device_id, batch: dict, outcomes: list) -> None:
@@ -405,12 +421,29 @@ def purge_applied_mutations(days: int) -> int:
 # ---------------------------------------------------------------- pull: the change feed
 
 
-# A cursor is the last feed `seq` the device has seen, encrypted and authenticated (AES-GCM) with a
-# key derived from SECRET_KEY, the user's id as associated data. `seq` counts every worker's
-# changes, so in clear it would show system-wide activity; sealed, it shows nothing, and it is
-# good for its own user only. 12 bytes nonce + 8 bytes seq + 16 bytes tag: 48 characters.
+# A cursor is a position in the worker's feed, encrypted and authenticated (AES-GCM) with a key
+# derived from SECRET_KEY, the user's id as associated data. `seq` counts every worker's changes,
+# so in clear it would show system-wide activity; sealed, it shows nothing, and it is good for its
+# own user only. Plain text: the last `seq` seen (8 bytes), and while the whole state is still being
+# served (a call without a cursor, paged) the last help request id served (16 more bytes).
 _CURSOR_INFO = b"jembatan sync cursor v2"
-_NONCE, _SEQ = 12, 8
+_NONCE, _SEQ, _ID, _TAG = 12, 8, 16, 16
+# A snapshot position whose presence report is served and whose requests start from the first.
+_BEFORE_FIRST = uuid.UUID(int=0)
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a device is in its worker's feed. `snapshot`: it is still being sent the whole current
+    state (requests in id order after `after_request`; None: nothing sent yet, the presence report
+    first), after which it goes on from `seq`, the feed's end when the snapshot began."""
+
+    seq: int = 0
+    snapshot: bool = False
+    after_request: uuid.UUID | None = None
+
+
+START = Position(0, snapshot=True)
 
 
 @lru_cache(maxsize=4)
@@ -420,23 +453,31 @@ def _cursor_cipher(secret_key: str) -> AESGCM:
     return AESGCM(key)
 
 
-def encode_cursor(user, seq: int) -> str:
+def encode_cursor(user, position) -> str:
+    if isinstance(position, int):
+        position = Position(position)
+    plain = int(position.seq).to_bytes(_SEQ, "big")
+    if position.snapshot:
+        plain += (position.after_request or _BEFORE_FIRST).bytes
     nonce = os.urandom(_NONCE)
-    sealed = _cursor_cipher(current_app.config["SECRET_KEY"]).encrypt(
-        nonce, int(seq).to_bytes(_SEQ, "big"), user.id.bytes)
+    sealed = _cursor_cipher(current_app.config["SECRET_KEY"]).encrypt(nonce, plain, user.id.bytes)
     return base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
 
 
-def decode_cursor(user, cursor: str | None) -> int:
-    """The last `seq` the device has seen; a forged or old-format cursor, or another user's, is refused."""
+def decode_cursor(user, cursor: str | None) -> Position:
+    """Where the device is; no cursor is the start (the whole state). A forged or old-format cursor,
+    or another user's, is refused."""
     if not cursor:
-        return 0
+        return START
     try:
         raw = base64.urlsafe_b64decode(cursor.encode("ascii"))
-        if len(raw) != _NONCE + _SEQ + 16:
+        if len(raw) not in (_NONCE + _SEQ + _TAG, _NONCE + _SEQ + _ID + _TAG):
             raise CursorError
-        seq = _cursor_cipher(current_app.config["SECRET_KEY"]).decrypt(raw[:_NONCE], raw[_NONCE:], user.id.bytes)
-        return int.from_bytes(seq, "big")
+        plain = _cursor_cipher(current_app.config["SECRET_KEY"]).decrypt(raw[:_NONCE], raw[_NONCE:], user.id.bytes)
+        seq = int.from_bytes(plain[:_SEQ], "big")
+        if len(plain) == _SEQ:
+            return Position(seq)
+        return Position(seq, snapshot=True, after_request=uuid.UUID(bytes=plain[_SEQ:]))
     except (InvalidTag, binascii.Error, UnicodeEncodeError, ValueError, CursorError):
         raise CursorError from None
 
@@ -477,12 +518,9 @@ def _dump(readers: dict, entity: str, record):
     return data
 
 
-def pull_changes(user, after_seq: int, limit: int = PAGE_SIZE) -> tuple[list[dict], int, bool]:
+def _feed_page(user, after_seq: int, limit: int) -> tuple[list[dict], int, bool]:
     """The worker's changes after `after_seq`: (changes, last seq served, whether more wait).
-
-    Several changes of one record in a page are served once, with its current state.
-    """
-    lock_feed(user.id, shared=True)  # no change of this worker still in flight can be skipped
+    Several changes of one record in a page are served once, with its current state."""
     rows = db.session.execute(_FEED_PAGE, {"user_id": user.id, "after": after_seq, "limit": limit + 1}).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
@@ -496,3 +534,50 @@ def pull_changes(user, after_seq: int, limit: int = PAGE_SIZE) -> tuple[list[dic
     changes = [{"entity": entity, "id": entity_id, "data": _dump(readers, entity, records.get((entity, entity_id)))}
                for (entity, entity_id) in latest]
     return changes, last, has_more
+
+
+_FEED_END = select(func.max(Change.seq)).where(Change.user_id == bindparam("user_id"))
+
+
+def _snapshot_page(user, position: Position, limit: int) -> tuple[list[dict], Position, bool]:
+    """The worker's whole current state, a page at a time: her current presence report, then every
+    request of hers (with its messages and history) in id order; then the feed from where it stood
+    when the snapshot began. A change made meanwhile is in the feed after that point, so nothing is
+    lost; a record it touches may come twice, each time with its current state."""
+    from ..help.models import HelpRequest
+    from ..presence.services import current_presence
+
+    readers = _entity_readers()
+    changes = []
+    if position.after_request is None:
+        position = Position(db.session.scalar(_FEED_END, {"user_id": user.id}) or 0, True, _BEFORE_FIRST)
+        presence = current_presence(user)
+        if presence is not None:
+            changes.append({"entity": "presence", "id": presence.id, "data": _dump(readers, "presence", presence)})
+    room = max(limit - len(changes), 0)
+    requests = list(db.session.scalars(
+        select(HelpRequest).where(HelpRequest.user_id == user.id, HelpRequest.id > position.after_request)
+        .order_by(HelpRequest.id).limit(room + 1).options(*readers["help_request"][2])))
+    if len(requests) > room:
+        requests = requests[:room]
+        changes += [{"entity": "help_request", "id": r.id, "data": _dump(readers, "help_request", r)}
+                    for r in requests]
+        after = requests[-1].id if requests else position.after_request
+        return changes, Position(position.seq, True, after), True
+    changes += [{"entity": "help_request", "id": r.id, "data": _dump(readers, "help_request", r)} for r in requests]
+    served = {(c["entity"], c["id"]) for c in changes}
+    more, last, has_more = _feed_page(user, position.seq, limit - len(changes))
+    return changes + [c for c in more if (c["entity"], c["id"]) not in served], Position(last), has_more
+
+
+def pull_changes(user, position: Position | int, limit: int | None = None) -> tuple[list[dict], Position, bool]:
+    """What the device at `position` has not seen yet: (changes, its next position, whether more wait).
+    From the start (no cursor), the worker's whole current state comes first (_snapshot_page)."""
+    if isinstance(position, int):
+        position = Position(position)
+    limit = PAGE_SIZE if limit is None else limit
+    lock_feed(user.id, shared=True)  # no change of this worker still in flight can be skipped
+    if position.snapshot:
+        return _snapshot_page(user, position, limit)
+    changes, last, has_more = _feed_page(user, position.seq, limit)
+    return changes, Position(last), has_more

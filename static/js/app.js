@@ -1,6 +1,6 @@
 // The worker's pages: the service worker, the outbox behind the forms, and the lists drawn
 // from what is on the phone. Plain JavaScript modules, no build step.
-import { enqueue, get, getAll, put, transact, uuid4 } from './store.js';
+import { enqueue, get, getAll, newer, put, transact, uuid4 } from './store.js';
 import { flush, pendingCount } from './sync.js';
 
 const user = document.querySelector('meta[name="jembatan-user"]')?.content || '';
@@ -158,7 +158,8 @@ function el(tag, attrs = {}, ...children) {
 }
 
 async function adoptServerItems() {
-  // What the server rendered into /requests is known synced: keep it for offline visits.
+  // What the server rendered into /requests is known synced: keep it for offline visits. The page
+  // may be an old copy (saved for offline use): it never replaces a newer state the phone has.
   const node = document.getElementById('server-items');
   if (!node || !user) return;
   const items = JSON.parse(node.textContent);
@@ -168,16 +169,42 @@ async function adoptServerItems() {
       s.items.get(server.id).onsuccess = (e) => {
         const old = e.target.result;
         if (old && old.sync_state === 'pending') return;
+        if (old && !newer(server, old.server)) return;
         s.items.put({ ...(old || {}), id: server.id, user, kind: 'help_request', data: old?.data || null,
                       server, sync_state: old?.sync_state === 'rejected' ? 'rejected' : 'synced',
                       at: old?.at || server.created_at });
         for (const m of server.messages || []) {
-          s.items.put({ id: m.id, user, kind: 'message', data: null, sync_state: 'synced',
-                        server: { ...m, help_request_id: server.id }, at: m.created_at });
+          s.items.get(m.id).onsuccess = (ev) => {
+            if (ev.target.result) return;  // known already: messages never change
+            s.items.put({ id: m.id, user, kind: 'message', data: null, sync_state: 'synced',
+                          server: { ...m, help_request_id: server.id }, at: m.created_at });
+          };
         }
       };
     }
   });
+}
+
+// The mission's numbers as call buttons (the same markup as templates/calls.html): its hotlines and
+// WhatsApp where it has them, else its ordinary phones.
+function callButtons(mission) {
+  const phones = mission.phones || [];
+  const urgent = phones.filter((p) => p.kind === 'hotline' || p.kind === 'whatsapp');
+  const C = L.call || { kinds: {}, phone_labels: {} };
+  return el('ul', { class: 'calls' }, ...(urgent.length ? urgent : phones.filter((p) => p.kind === 'phone')).map((p) => {
+    const wa = p.kind === 'whatsapp';
+    const href = wa ? `https://wa.me/${p.number.replace(/\D/g, '')}`
+      : p.kind === 'sms' ? `sms:${p.number}` : `tel:${p.number.replace(/[^\d+*#]/g, '')}`;
+    const label = `${C.kinds[p.kind] || p.kind}${p.label ? ` (${C.phone_labels[p.label] || p.label})` : ''}`;
+    return el('li', {}, el('a', { class: wa ? 'call wa' : 'call', href, rel: wa ? 'noopener' : null },
+      el('span', { class: 'k' }, label), ' ', el('span', { class: 'n', dir: 'ltr' }, p.number)));
+  }));
+}
+
+function missionName(mission) {
+  // As the worker names it: "KJRI Kota Kinabalu".
+  const kind = L.mission_kinds?.[mission.kind];
+  return kind ? `${kind} ${mission.city}` : mission.name;
 }
 
 function requestItem(item, messages) {
@@ -199,9 +226,8 @@ function requestItem(item, messages) {
   }
   if (view.mission && L.sent_to) {
     // Where it went, as the worker names the mission: "Dikirim ke KJRI Kota Kinabalu".
-    const kind = L.mission_kinds?.[view.mission.kind];
     li.append(el('p', { class: 'sent-to', 'data-mission': view.mission.code },
-      L.sent_to.replace('%(mission)s', kind ? `${kind} ${view.mission.city}` : view.mission.name)));
+      L.sent_to.replace('%(mission)s', missionName(view.mission))));
   }
   if (state === 'rejected' && item.error) {
     const reasons = Object.values(item.error.errors || {}).flat().filter((m) => typeof m === 'string');
@@ -257,10 +283,19 @@ export async function render() {
 async function renderPresence() {
   const box = document.getElementById('presence-state');
   if (!box || !user) return;
-  const mine = (await getAll('items')).filter((i) => i.user === user && i.kind === 'presence' && i.sync_state !== 'synced');
+  const mine = (await getAll('items')).filter((i) => i.user === user && i.kind === 'presence');
   const latest = mine.sort((a, b) => String(b.at).localeCompare(String(a.at)))[0];
-  if (!latest) return;
+  if (!latest || (latest.sync_state === 'synced' && !latest.server)) return;  // the server's drawing stands
   box.dataset.syncState = latest.sync_state;
+  if (latest.sync_state === 'synced') {
+    // Received: say by whom ("Diterima oleh KJRI Kota Kinabalu") and give its numbers to call.
+    const mission = latest.server.mission;
+    box.replaceChildren(el('p', {}, el('span', { class: 'state' },
+      mission ? L.received_by.replace('%(mission)s', missionName(mission)) : L.state.synced)),
+    ...(mission ? [callButtons(mission)] : []));
+    if (mission) box.dataset.mission = mission.code;
+    return;
+  }
   const parts = [el('span', { class: 'state' }, L.state[latest.sync_state])];
   if (latest.error) parts.push(el('span', { class: 'error' }, reason(latest.error)));
   box.replaceChildren(el('p', {}, ...parts));

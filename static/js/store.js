@@ -63,6 +63,15 @@ export function uuid4() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+// Whether the server's record `incoming` may replace `known`: the newer `updated_at` wins (or
+// `created_at`, for records never changed), so that an old copy (a page saved for offline use, a
+// late answer) never takes a request's status backwards. Equal times are the same version.
+export function newer(incoming, known) {
+  if (!known) return true;
+  const stamp = (r) => Date.parse(r.updated_at || r.created_at || '') || 0;
+  return stamp(incoming) >= stamp(known);
+}
+
 let counter = 0;
 
 // A write the worker made: into the outbox and the visible items in one transaction, so

@@ -3,7 +3,7 @@
 // service worker (Background Sync). A mutation leaves the outbox only when the server has
 // answered applied, duplicate or rejected for it; a rejection with `error.retry` (what it
 // refers to is not stored yet) keeps it, to be sent again on a later flush.
-import { get, getAll, put, transact, uuid4 } from './store.js';
+import { get, getAll, newer, put, transact, uuid4 } from './store.js';
 
 const BATCH = 100;
 // A batch the server fails on (5xx) this many times in a row is split to find the one item at
@@ -59,8 +59,13 @@ function retryAfter(response) {
 
 // Results and changes of one answer, stored in one transaction with the new cursor; resolves
 // with the ids of the mutations kept to be sent again (answered `retry`).
+// Everything the answer says of one item (its result, its change) is applied to one read of it and
+// written once: two read-then-write steps on one record would both read the old copy, and the
+// last write would undo the first (a presence report's acknowledgement putting `pending` back).
 function takeAnswer(user, sent, answer, cursorKey) {
   const byMutation = Object.fromEntries(sent.map((m) => [m.id, m]));
+  const steps = new Map();  // item id → [item → item (null: deleted, undefined: not stored)]
+  const touch = (id, step) => { if (!steps.has(id)) steps.set(id, []); steps.get(id).push(step); };
   return transact(['outbox', 'items', 'meta'], 'readwrite', (s, box) => {
     box.value = [];
     for (const result of answer.results) {
@@ -72,23 +77,27 @@ function takeAnswer(user, sent, answer, cursorKey) {
         continue;
       }
       s.outbox.delete(m.id);
-      s.items.get(m.data.id).onsuccess = (e) => {
-        const item = e.target.result;
-        if (!item || item.mutation_id !== m.id) return;  // corrected meanwhile: a newer mutation decides
-        item.sync_state = result.status === 'rejected' ? 'rejected' : 'synced';
-        item.error = result.status === 'rejected' ? result.error : null;
-        if (result.record_id) item.record_id = result.record_id;
-        s.items.put(item);
-      };
+      touch(m.data.id, (item) => {
+        if (!item || item.mutation_id !== m.id) return item;  // corrected meanwhile: a newer mutation decides
+        const rejected = result.status === 'rejected';
+        return { ...item, sync_state: rejected ? 'rejected' : 'synced', error: rejected ? result.error : null,
+                 record_id: result.record_id || item.record_id };
+      });
     }
     for (const change of answer.changes) {
-      s.items.get(change.id).onsuccess = (e) => {
-        if (change.data === null) { s.items.delete(change.id); return; }
-        const old = e.target.result || { id: change.id, user, kind: change.entity, data: null, sync_state: 'synced' };
-        old.server = change.data;
-        old.at = old.at || change.data.created_at;
-        if (old.sync_state !== 'pending') old.sync_state = 'synced';
-        s.items.put(old);
+      touch(change.id, (item) => {
+        if (change.data === null) return null;
+        const old = item || { id: change.id, user, kind: change.entity, data: null, sync_state: 'synced' };
+        return { ...old, server: newer(change.data, old.server) ? change.data : old.server,
+                 at: old.at || change.data.created_at,
+                 sync_state: old.sync_state === 'pending' ? 'pending' : 'synced' };
+      });
+    }
+    for (const [id, itemSteps] of steps) {
+      s.items.get(id).onsuccess = (e) => {
+        const item = itemSteps.reduce((value, step) => step(value), e.target.result);
+        if (item === null) s.items.delete(id);
+        else if (item) s.items.put(item);
       };
     }
     s.meta.put(answer.cursor, cursorKey);

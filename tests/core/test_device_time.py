@@ -91,8 +91,8 @@ def test_backdating_an_old_account_gains_at_most_the_offline_window(client, crea
     assert near(parse(response.json["created_at"]), utcnow() - timedelta(days=30))
 
 
-def _sync(client, auth, user, type_, data):
-    envelope = {"device_id": str(uuid.uuid4()), "cursor": None,
+def _sync(client, auth, user, type_, data, cursor=None):
+    envelope = {"device_id": str(uuid.uuid4()), "cursor": cursor,
                 "mutations": [{"id": str(uuid.uuid4()), "type": type_, "data": data, "created_at": BACKDATED}]}
     return client.post("/api/v1/sync", json=envelope, headers=auth(user)).json
 
@@ -114,7 +114,9 @@ def test_sync_clamps_every_record_a_worker_creates_and_answers_the_clamped_value
         assert result["status"] == "applied", result
         assert near(parse(_changed(answer, entity, result["record_id"])["created_at"]), worker.created_at)
     request_id = answer["results"][0]["record_id"]
-    answer = _sync(client, auth, worker, "message.create", {"help_request_id": request_id, "body": "Tolong"})
+    # With a cursor: without one, the message would come inside its request (the whole state).
+    answer = _sync(client, auth, worker, "message.create", {"help_request_id": request_id, "body": "Tolong"},
+                   cursor=answer["cursor"])
     message = _changed(answer, "message", answer["results"][0]["record_id"])
     assert near(parse(message["created_at"]), worker.created_at)
 

@@ -108,10 +108,10 @@ def test_a_failing_bulk_insert_falls_back_to_one_by_one_and_rejects_only_the_fau
                                                      entity_id=uuid.uuid4()))  # no such user
         return stored
 
-    def one(user, data):
+    def one(user, data, **kwargs):
         if data["description"] == "boom":
             raise ValueError("this one cannot be stored")
-        return real_one(user, data)
+        return real_one(user, data, **kwargs)
 
     monkeypatch.setattr(help_services, "insert_help_requests", bulk)
     monkeypatch.setattr(help_services, "create_help_request", one)
