@@ -1,4 +1,5 @@
-"""Shared pieces of the benchmarks: a gunicorn server on loopback and a bounded load generator.
+"""Shared pieces of the benchmarks: servers on loopback (gunicorn, or any command), their CPU and memory
+from /proc, and a bounded load generator.
 
 Every load loop is bounded in count and in time and stops by itself; traffic goes to 127.0.0.1 only.
 """
