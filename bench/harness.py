@@ -1,4 +1,5 @@
-"""Shared pieces of the benchmarks: a gunicorn server on loopback and a bounded load generator.
+"""Shared pieces of the benchmarks: servers on loopback (gunicorn, or any command), their CPU and memory
+from /proc, and a bounded load generator.
 
 Every load loop is bounded in count and in time and stops by itself; traffic goes to 127.0.0.1 only.
 """
@@ -66,16 +67,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-# port → the gunicorn master's pid, for server_cpu_seconds.
+# port → the pid of the process serving it (gunicorn's master, or a single node process), for the
+# CPU and memory figures below.
 SERVERS: dict[int, int] = {}
 
 
+def server_processes(port: int) -> tuple[int, list[int]]:
+    """The process serving `port` and its workers (its children; itself when it has none)."""
+    main = SERVERS[port]
+    children = [int(pid) for pid in
+                subprocess.run(["pgrep", "-P", str(main)], capture_output=True, text=True).stdout.split()]
+    return main, children or [main]
+
+
 def server_cpu_seconds(port: int) -> float:
-    """CPU time (user + system) used so far by the gunicorn serving `port`: master and workers."""
-    master = SERVERS[port]
-    children = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
+    """CPU time (user + system) used so far by the server on `port`: the main process and its workers."""
+    main, workers = server_processes(port)
     total = 0.0
-    for pid in [str(master), *children]:
+    for pid in {main, *workers}:
         try:
             with open(f"/proc/{pid}/stat") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
@@ -85,15 +94,38 @@ def server_cpu_seconds(port: int) -> float:
     return total
 
 
+def server_peak_rss_mib(port: int) -> float:
+    """The largest peak resident set (VmHWM, since the worker started) among the server's workers, MiB."""
+    _main, workers = server_processes(port)
+    peak = 0
+    for pid in workers:
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]))
+        except FileNotFoundError:
+            continue
+    return peak / 1024
+
+
 @contextlib.contextmanager
 def gunicorn(app_spec: str, env: dict, workers: int = 2, port: int | None = None):
     """Run `gunicorn app_spec` on 127.0.0.1 and yield its port; stopped on exit."""
     port = port or free_port()
     cmd = [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
            "--timeout", "60", app_spec]
-    log = open(f"/tmp/jembatan-bench-gunicorn-{port}.log", "w+b")  # a file, never a pipe that could fill up
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-                            stderr=log, start_new_session=True)
+    with serve(cmd, port, env=env, label=app_spec):
+        yield port
+
+
+@contextlib.contextmanager
+def serve(cmd: list[str], port: int, *, env: dict | None = None, cwd: Path = ROOT, label: str = ""):
+    """Run the server `cmd` (which must listen on 127.0.0.1:`port`) in its own session; yield its port
+    once it accepts connections; stop it (TERM, then KILL) on exit and print its tracebacks, if any."""
+    log = open(f"/tmp/jembatan-bench-server-{port}.log", "w+b")  # a file, never a pipe that could fill up
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
     proc.log = log
     SERVERS[port] = proc.pid
     try:
@@ -101,7 +133,8 @@ def gunicorn(app_spec: str, env: dict, workers: int = 2, port: int | None = None
         yield port
     finally:
         SERVERS.pop(port, None)
-        os.killpg(proc.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
@@ -111,8 +144,8 @@ def gunicorn(app_spec: str, env: dict, workers: int = 2, port: int | None = None
         errors = log.read().decode(errors="replace")
         log.close()
         os.unlink(log.name)
-        if "Traceback" in errors:
-            print(f"server errors ({app_spec}):\n{errors[-3000:]}", file=sys.stderr)
+        if "Traceback" in errors or "Error:" in errors:
+            print(f"server errors ({label or cmd[0]}):\n{errors[-3000:]}", file=sys.stderr)
 
 
 def wait_until_up(port: int, proc, timeout: float = 30) -> None:
@@ -137,8 +170,10 @@ def request(conn, method: str, path: str, body=None, headers=None):
     return response.status, data
 
 
-def drive(port: int, make_call, *, connections: int = 16, seconds: float = 20, max_requests: int = 1_000_000):
-    """Run `make_call(worker_index, n) -> (method, path, body, headers, records)` from `connections` threads.
+def drive(port: int, make_call, *, connections: int = 16, seconds: float = 20, max_requests: int = 1_000_000,
+          on_answer=None):
+    """Run `make_call(worker_index, n) -> (method, path, body, headers, records)` from `connections` threads;
+    `on_answer(worker_index, status, body)`, if given, sees every answer (a client keeping its cursor).
 
     Stops after `seconds` or `max_requests`, whichever comes first. Returns the figures.
     """
@@ -159,12 +194,14 @@ def drive(port: int, make_call, *, connections: int = 16, seconds: float = 20, m
             n += 1
             start = time.perf_counter()
             try:
-                status, _data = request(conn, method, path, body, headers)
+                status, data = request(conn, method, path, body, headers)
             except (OSError, http.client.HTTPException):
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                status = 599
+                status, data = 599, b""
             elapsed = time.perf_counter() - start
+            if on_answer:
+                on_answer(index, status, data)
             with lock:
                 latencies.append(elapsed)
                 if status < 300:
@@ -174,12 +211,14 @@ def drive(port: int, make_call, *, connections: int = 16, seconds: float = 20, m
         conn.close()
 
     started = time.monotonic()
+    cpu = time.process_time()  # this process's CPU, every thread: what the load generator itself costs
     threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(connections)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=seconds + 60)
     wall = time.monotonic() - started
+    driver_cpu = time.process_time() - cpu
     latencies.sort()
     return {
         "requests": len(latencies),
@@ -189,6 +228,7 @@ def drive(port: int, make_call, *, connections: int = 16, seconds: float = 20, m
         "rec_per_s": records[0] / wall if wall else 0,
         "p50_ms": 1000 * statistics.median(latencies) if latencies else 0,
         "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0,
+        "driver_cpu_ms": 1000 * driver_cpu / max(len(latencies), 1),
     }
 
 
