@@ -14,8 +14,8 @@ from sqlalchemy.orm import DeclarativeBase
 from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 
-from .errors import ErrorResponsesPlugin
 from .i18n import _l
+from .openapi import ErrorResponsesPlugin
 
 # Stable constraint names make Alembic migrations readable and portable.
 NAMING_CONVENTION = {
