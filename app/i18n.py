@@ -6,7 +6,7 @@ import time (schema messages, enum labels).
 import re
 
 from flask import current_app, request
-from flask_babel import gettext as _, lazy_gettext as _l, ngettext  # noqa: F401
+from flask_babel import gettext as _, lazy_gettext as _l  # noqa: F401
 
 LANG_COOKIE = "lang"
 

@@ -1,6 +1,6 @@
 """Base schemas and fields shared by the features' schemas."""
 import re
-from datetime import datetime, timezone
+from datetime import timezone
 
 from collections.abc import Mapping
 
@@ -161,6 +161,3 @@ def page_schema(item_schema, name: str):
         name=name,
     )
 
-
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)

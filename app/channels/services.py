@@ -13,7 +13,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import _, _l
 from ..missions import routing
-from ..schemas import now_utc
+from ..types import utcnow
 from .lookup import agency_search_text, number_key, words
 from .models import AGENCY_STATUSES, SCHEME_TEXT_FIELDS, Agency, JobOrder, Scheme
 
@@ -109,7 +109,7 @@ def _upsert(row, model, identity: dict, values: dict) -> str:
 
 def effective_status(agency: Agency, today: date | None = None) -> str:
     """The status a person must be told: an active licence past its valid-until date has expired."""
-    today = today or now_utc().date()
+    today = today or utcnow().date()
     if agency.status == "active" and agency.valid_until is not None and agency.valid_until < today:
         return "expired"
     return agency.status
@@ -322,7 +322,7 @@ def create_job_order(user, data: dict) -> JobOrder:
         number=data["number"], number_key=number_key(data["number"]), employer=data["employer"], country=data["country"], region=data.get("region"),
         sector=data["sector"], positions=data["positions"], salary_offered=data.get("salary_offered"),
         currency=data.get("currency"), agency=agency, status=data["status"], verified_by_id=user.id,
-        verified_at=now_utc(), mission_id=mission.id if mission else None,
+        verified_at=utcnow(), mission_id=mission.id if mission else None,
     )
     db.session.add(order)
     db.session.flush()
