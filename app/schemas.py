@@ -51,8 +51,8 @@ def _first_unstorable(value):
     return None
 
 
-class UTCDateTime(fields.AwareDateTime):
-    """ISO 8601 with an offset in; UTC with `Z` out."""
+class UTCDateTimeField(fields.AwareDateTime):
+    """ISO 8601 with an offset in; UTC with `Z` out (the column type is app.types.UTCDateTime)."""
 
     def __init__(self, **kwargs):
         super().__init__(format="iso", default_timezone=None, **kwargs)

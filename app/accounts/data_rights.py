@@ -19,7 +19,7 @@ from ..help.schemas import HelpRequestSchema
 from ..i18n import _l
 from ..presence.models import PresenceReport
 from ..presence.schemas import OwnPresenceSchema
-from ..schemas import StrictBoolean, StrictSchema, UTCDateTime
+from ..schemas import StrictBoolean, StrictSchema, UTCDateTimeField
 from ..security import BEARER
 from ..types import utcnow
 from .models import AuthSession, User
@@ -50,11 +50,11 @@ class OwnPlacementSchema(Schema):
 
 
 class AccountExportSchema(UserSchema):
-    created_at = UTCDateTime()
+    created_at = UTCDateTimeField()
 
 
 class MeExportSchema(Schema):
-    exported_at = UTCDateTime()
+    exported_at = UTCDateTimeField()
     account = fields.Nested(AccountExportSchema)
     person_id = fields.UUID(allow_none=True)
     presence_reports = fields.List(fields.Nested(OwnPresenceSchema))
