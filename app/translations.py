@@ -22,7 +22,7 @@ class Language(StrEnum):
     EN = "en"
 
 
-LANGUAGES = tuple(Language)
+LANGUAGES = tuple(language.value for language in Language)  # plain strings (click matches an Enum by name)
 KEYWORDS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)}
 METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 OPTIONS = {"**/templates/**.html": {"trimmed": "true", "extensions": "jinja2.ext.i18n"}}

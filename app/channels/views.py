@@ -36,7 +36,7 @@ def country_name(code: str) -> str:
 @bp.context_processor
 def _channel_helpers():
     return {"sector_label": lambda s: str(SECTOR_LABELS.get(s, s)), "kind_label": lambda k: str(KIND_LABELS.get(k, k)),
-            "country_name": country_name}
+            "country_name": country_name, "kp2mi": services.KP2MI}
 
 
 @bp.app_template_filter("format_day")
