@@ -92,9 +92,6 @@ class RevokedToken(TimestampMixin, db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-RESET_CODE_KINDS = tuple(ResetCodeKind)
-
-
 class PasswordResetCode(IdMixin, TimestampMixin, db.Model):
     """A one-time code that sets a new password: sent by SMS when the worker asks, or issued by
     staff who checked her identity by phone. Only a keyed hash of the code is stored; it works

@@ -17,7 +17,6 @@ class MissionKind(StrEnum):
     ECONOMIC_OFFICE = "economic_office"
 
 
-MISSION_KINDS = tuple(MissionKind)
 # The Indonesian abbreviations every worker knows (Kemlu's own usage).
 SHORT_KINDS_ID = {MissionKind.EMBASSY: "KBRI", MissionKind.CONSULATE_GENERAL: "KJRI", MissionKind.CONSULATE: "KRI",
                   MissionKind.ECONOMIC_OFFICE: "KDEI"}
