@@ -14,11 +14,10 @@ import uuid
 from dataclasses import dataclass
 from functools import wraps
 
-from .accounts.models import RoleName
 from .errors import DomainError
 from .i18n import _
 
-WORKER, STAFF, ADMIN = RoleName.WORKER, RoleName.STAFF, RoleName.ADMIN
+WORKER, STAFF, ADMIN = "worker", "staff", "admin"
 
 # How far a role reaches.
 OWN, MISSION, ALL = "own", "mission", "all"

@@ -11,14 +11,6 @@ from ..i18n import Language
 from ..types import IdMixin, TimestampMixin, UTCDateTime, one_of
 
 
-class RoleName(StrEnum):
-    """The roles an account may hold; what each may do is app.access.ROLES."""
-
-    WORKER = "worker"
-    STAFF = "staff"
-    ADMIN = "admin"
-
-
 class ResetCodeKind(StrEnum):
     SMS = "sms"
     STAFF = "staff"
@@ -30,9 +22,10 @@ class User(IdMixin, TimestampMixin, db.Model):
     # answers ILIKE '%…%' without reading every account (pg_trgm; on SQLite a plain index).
     __table_args__ = (Index("ix_users_full_name_trgm", "full_name", postgresql_using="gin",
                             postgresql_ops={"full_name": "gin_trgm_ops"}),
-                      one_of("role", RoleName), one_of("language", Language))
+                      one_of("language", Language))
 
-    role: Mapped[str] = mapped_column(String(16), default=RoleName.WORKER)
+    # No CHECK: the roles are the rows of app.access.ROLES, and a new role is one row there.
+    role: Mapped[str] = mapped_column(String(16), default="worker")
     full_name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)

@@ -1,7 +1,8 @@
 """closed sets checked by the database; constraint names list every column (issue 13 §3)
 
 Every column that holds one of a closed set of values (statuses, categories, urgencies, sectors,
-roles, languages, kinds...) gets a CHECK constraint, and the two unique constraints over two
+languages, kinds...) gets a CHECK constraint (not `users.role`: a role is one row of
+app.access.ROLES, and adding one needs nothing else), and the two unique constraints over two
 columns take names that list both (`uq_applied_mutations_user_id` becomes
 `uq_applied_mutations_user_id_mutation_id`), as the naming convention now says.
 
@@ -29,7 +30,7 @@ CLOSURE_REASONS = ('resolved', 'duplicate', 'unreachable', 'no_clarification', '
 
 # table: {column: allowed values}; each CHECK is named ck_<table>_<column>.
 CHECKS = {
-    'users': {'role': ('worker', 'staff', 'admin'), 'language': ('id', 'en')},
+    'users': {'language': ('id', 'en')},
     'missions': {'kind': ('embassy', 'consulate_general', 'consulate', 'economic_office')},
     'schemes': {'kind': ('g2g', 'p2p', 'ssw', 'internship', 'individual', 'one_channel', 'rule')},
     'agencies': {'status': ('active', 'suspended', 'revoked', 'expired')},
