@@ -12,6 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from . import access
 from .extensions import db
+from .i18n import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
@@ -58,7 +59,7 @@ users = AppGroup("users", help="Staff and admin accounts.")
 @click.option("--email", required=True)
 @click.option("--name", "full_name", default=None, help="Full name (defaults to the email).")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-@click.option("--language", type=click.Choice(["id", "en"]), default="id")
+@click.option("--language", type=click.Choice(LANGUAGES), default="id")
 def create_user_command(role, mission_code, email, full_name, password, language):
     """Create a staff or admin account."""
     from .accounts.services import AccountError, create_user
@@ -162,7 +163,7 @@ def translate_update():
     """Extract marked strings and merge them into the id and en catalogs."""
     pot = TRANSLATIONS / "messages.pot"
     _pybabel("extract", "-F", str(TRANSLATIONS / "babel.cfg"), "-k", "_l", "--no-location", "--sort-output", "-o", str(pot), "app")
-    for lang in ("id", "en"):
+    for lang in LANGUAGES:
         if not (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").exists():
             _pybabel("init", "-i", str(pot), "-d", str(TRANSLATIONS), "-l", lang)
     _pybabel("update", "-i", str(pot), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--ignore-obsolete")
@@ -173,7 +174,7 @@ def translate_update():
 
 
 @translate.command("fill")
-@click.argument("lang", type=click.Choice(["id", "en"]))
+@click.argument("lang", type=click.Choice(LANGUAGES))
 @click.argument("source", type=click.File("r", encoding="utf-8"))
 def translate_fill(lang, source):
     """Set translations from a JSON object {msgid: text} (for batches of new strings)."""

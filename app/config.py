@@ -69,7 +69,6 @@ def from_environment() -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
-        "LANGUAGES": ["id", "en"],
         "API_TITLE": "Jembatan API",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",

@@ -14,15 +14,16 @@ from sqlalchemy.orm import DeclarativeBase
 from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 
-from .errors import ErrorResponsesPlugin
 from .i18n import _l
+from .openapi import ErrorResponsesPlugin
 
-# Stable constraint names make Alembic migrations readable and portable.
+# Stable constraint names make Alembic migrations readable and portable; a name lists every
+# column of its constraint (`uq_applied_mutations_user_id_mutation_id`), so two never share one.
 NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ix": "ix_%(column_0_N_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
 

@@ -4,15 +4,19 @@
 import time (schema messages, enum labels).
 """
 import re
+from urllib.parse import urlencode
 
 from flask import current_app, request
-from flask_babel import gettext as _, lazy_gettext as _l, ngettext  # noqa: F401
+from flask_babel import gettext as _, lazy_gettext as _l  # noqa: F401
+from flask_jwt_extended import current_user, verify_jwt_in_request
+
+from .translations import LANGUAGES, Language  # noqa: F401 (Language: re-exported for the models)
 
 LANG_COOKIE = "lang"
 
 
-def supported() -> list[str]:
-    return current_app.config["LANGUAGES"]
+def supported() -> tuple[str, ...]:
+    return LANGUAGES
 
 
 def requested_language() -> str | None:
@@ -22,8 +26,6 @@ def requested_language() -> str | None:
 
 
 def _user_language() -> str | None:
-    from flask_jwt_extended import current_user, verify_jwt_in_request
-
     try:
         if verify_jwt_in_request(optional=True) is None:
             return None
@@ -64,9 +66,7 @@ def language_switch_url(lang: str) -> str:
     address, so it keeps the path and can never lead to another site, whatever the path holds. A
     `next` that would leave the site is not carried on (the login page refuses it anyway).
     """
-    from urllib.parse import urlencode
-
-    from .pwa.guards import same_site_path
+    from .pwa.guards import same_site_path  # pwa.guards imports this module
 
     pairs = [(k, v) for k, v in request.args.items(multi=True)
              if k != "lang" and (k != "next" or same_site_path(v, ""))] if request else []

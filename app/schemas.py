@@ -1,6 +1,6 @@
 """Base schemas and fields shared by the features' schemas."""
 import re
-from datetime import datetime, timezone
+from datetime import timezone
 
 from collections.abc import Mapping
 
@@ -51,8 +51,8 @@ def _first_unstorable(value):
     return None
 
 
-class UTCDateTime(fields.AwareDateTime):
-    """ISO 8601 with an offset in; UTC with `Z` out."""
+class UTCDateTimeField(fields.AwareDateTime):
+    """ISO 8601 with an offset in; UTC with `Z` out (the column type is app.types.UTCDateTime)."""
 
     def __init__(self, **kwargs):
         super().__init__(format="iso", default_timezone=None, **kwargs)
@@ -161,6 +161,3 @@ def page_schema(item_schema, name: str):
         name=name,
     )
 
-
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)

@@ -1,5 +1,10 @@
-"""Catalog housekeeping with Babel's API: compile, and find untranslated strings."""
+"""Catalog housekeeping with Babel's API: compile, and find untranslated strings.
+
+It needs only Babel (setup.py loads it alone to compile the wheel's catalogs), so the list of
+languages the app speaks lives here, and app.i18n takes it from here.
+"""
 import os
+from enum import StrEnum
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -8,7 +13,16 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
-LANGUAGES = ("id", "en")
+
+
+class Language(StrEnum):
+    """The languages the app speaks (pages, answers, an account's `language`, the catalogs)."""
+
+    ID = "id"
+    EN = "en"
+
+
+LANGUAGES = tuple(language.value for language in Language)  # plain strings (click matches an Enum by name)
 KEYWORDS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)}
 METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 OPTIONS = {"**/templates/**.html": {"trimmed": "true", "extensions": "jinja2.ext.i18n"}}

@@ -1,8 +1,10 @@
 """Column types and mixins shared by every model."""
 import uuid
 from datetime import datetime, timedelta, timezone
+from enum import StrEnum
 
-from sqlalchemy import DateTime, TypeDecorator
+from flask import current_app
+from sqlalchemy import CheckConstraint, DateTime, TypeDecorator
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -25,8 +27,6 @@ def clamp_device_time(value: datetime | None, user, received_at: datetime | None
     nearer bound. A reset clock (before EARLIEST_DEVICE_TIME) says nothing about when it was
     written and becomes the received time. The server keeps its own received time beside it.
     """
-    from flask import current_app
-
     now = received_at or utcnow()
     if value is None or value < EARLIEST_DEVICE_TIME:
         return now
@@ -55,6 +55,13 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+def one_of(column: str, values: type[StrEnum]) -> CheckConstraint:
+    """CHECK that `column` holds one of a closed set's values (NULL passes: nullable columns say so
+    themselves), named `ck_<table>_<column>` by the naming convention."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=column)
 
 
 class IdMixin:

@@ -19,8 +19,9 @@ from ..help.schemas import HelpRequestSchema
 from ..i18n import _l
 from ..presence.models import PresenceReport
 from ..presence.schemas import OwnPresenceSchema
-from ..schemas import StrictBoolean, StrictSchema, UTCDateTime, now_utc
+from ..schemas import StrictBoolean, StrictSchema, UTCDateTimeField
 from ..security import BEARER
+from ..types import utcnow
 from .models import AuthSession, User
 from .schemas import UserSchema
 
@@ -49,11 +50,11 @@ class OwnPlacementSchema(Schema):
 
 
 class AccountExportSchema(UserSchema):
-    created_at = UTCDateTime()
+    created_at = UTCDateTimeField()
 
 
 class MeExportSchema(Schema):
-    exported_at = UTCDateTime()
+    exported_at = UTCDateTimeField()
     account = fields.Nested(AccountExportSchema)
     person_id = fields.UUID(allow_none=True)
     presence_reports = fields.List(fields.Nested(OwnPresenceSchema))
@@ -72,7 +73,7 @@ def export_user_data(user: User) -> dict:
     requests = list(db.session.scalars(select(HelpRequest).where(HelpRequest.user_id == user.id)
                                        .order_by(HelpRequest.created_at, HelpRequest.id)))
     person_id, placements = own_placements(user)
-    return {"exported_at": now_utc(), "account": user, "person_id": person_id,
+    return {"exported_at": utcnow(), "account": user, "person_id": person_id,
             "presence_reports": reports, "help_requests": requests, "placements": placements}
 
 

@@ -1,12 +1,19 @@
 """User accounts and the token records that make logout and rotation real."""
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import DDL, CheckConstraint, ForeignKey, Index, String, Text, event
+from sqlalchemy import DDL, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..types import IdMixin, TimestampMixin, UTCDateTime
+from ..i18n import Language
+from ..types import IdMixin, TimestampMixin, UTCDateTime, one_of
+
+
+class ResetCodeKind(StrEnum):
+    SMS = "sms"
+    STAFF = "staff"
 
 
 class User(IdMixin, TimestampMixin, db.Model):
@@ -14,14 +21,16 @@ class User(IdMixin, TimestampMixin, db.Model):
     # The queue finds a worker by part of her name (app.help.search): on PostgreSQL a trigram index
     # answers ILIKE '%…%' without reading every account (pg_trgm; on SQLite a plain index).
     __table_args__ = (Index("ix_users_full_name_trgm", "full_name", postgresql_using="gin",
-                            postgresql_ops={"full_name": "gin_trgm_ops"}),)
+                            postgresql_ops={"full_name": "gin_trgm_ops"}),
+                      one_of("language", Language))
 
+    # No CHECK: the roles are the rows of app.access.ROLES, and a new role is one row there.
     role: Mapped[str] = mapped_column(String(16), default="worker")
     full_name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    language: Mapped[str] = mapped_column(String(8), default="id")
+    language: Mapped[str] = mapped_column(String(8), default=Language.ID)
     mission_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("missions.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
 
@@ -76,16 +85,13 @@ class RevokedToken(TimestampMixin, db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-RESET_CODE_KINDS = ("sms", "staff")
-
-
 class PasswordResetCode(IdMixin, TimestampMixin, db.Model):
     """A one-time code that sets a new password: sent by SMS when the worker asks, or issued by
     staff who checked her identity by phone. Only a keyed hash of the code is stored; it works
     until `expires_at`, for a few wrong tries (`attempts`), and once."""
 
     __tablename__ = "password_reset_codes"
-    __table_args__ = (CheckConstraint("kind IN ('sms', 'staff')", name="kind"),)
+    __table_args__ = (one_of("kind", ResetCodeKind),)
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(8))

@@ -1,12 +1,12 @@
 import phonenumbers
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from ..i18n import _
+from ..i18n import LANGUAGES, _
 from ..missions.schemas import MissionSchema
 from ..schemas import StrictSchema, Text, no_control_characters
 from .services import DEFAULT_PHONE_COUNTRY, normalise_phone
 
-LANGUAGE = validate.OneOf(["id", "en"])
+LANGUAGE = validate.OneOf(LANGUAGES)
 PASSWORD = [validate.Length(min=8, max=128), no_control_characters]
 
 

@@ -294,7 +294,3 @@ def purge_expired_tokens() -> int:
     n += db.session.execute(delete(RenewalGrace).where(RenewalGrace.expires_at < now)).rowcount
     n += db.session.query(RefreshToken).filter(RefreshToken.expires_at < now).delete()
     return n
-
-
-def default_language() -> str:
-    return current_app.config["BABEL_DEFAULT_LOCALE"]

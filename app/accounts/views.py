@@ -7,7 +7,6 @@ the CSRF-checked forms and the confirmation box.
 """
 import hmac
 import secrets
-from datetime import datetime, timezone
 
 from flask import (Blueprint, Response, current_app, flash, make_response, redirect, render_template, request, session,
                    url_for)
@@ -17,6 +16,7 @@ from marshmallow import ValidationError
 from .. import access, localtime
 from ..extensions import db
 from ..i18n import _, translate_message
+from ..types import utcnow
 from . import password_reset
 from .api import wrong_code_message
 from .data_rights import MeExportSchema, delete_user_data, export_user_data
@@ -54,7 +54,7 @@ def account():
 def export():
     """Everything stored about the worker, as the JSON of `GET /api/v1/me/export`, as a file."""
     body = current_app.json.dumps(MeExportSchema().dump(export_user_data(current_user)))
-    name = f"jembatan-my-data-{datetime.now(timezone.utc):%Y%m%d}.json"
+    name = f"jembatan-my-data-{utcnow():%Y%m%d}.json"
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 

@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields, validate
 
-from ..schemas import PageArgs, UTCDateTime, page_schema
+from ..schemas import PageArgs, UTCDateTimeField, page_schema
 
 
 class AuditEntrySchema(Schema):
@@ -9,7 +9,7 @@ class AuditEntrySchema(Schema):
     action = fields.String()
     entity = fields.String()
     entity_id = fields.UUID()
-    at = UTCDateTime()
+    at = UTCDateTimeField()
 
 
 class AuditArgs(PageArgs):

@@ -2,18 +2,67 @@
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from sqlalchemy import JSON, Date, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..types import IdMixin, TimestampMixin, UTCDateTime
+from ..i18n import _l
+from ..types import IdMixin, TimestampMixin, UTCDateTime, one_of
 
-SCHEME_KINDS = ("g2g", "p2p", "ssw", "internship", "individual", "one_channel", "rule")
-SECTORS = ("domestic_work", "caregiver", "manufacturing", "construction", "plantation", "agriculture", "fishing",
-           "hospitality", "healthcare", "services", "other")
-AGENCY_STATUSES = ("active", "suspended", "revoked", "expired")
-JOB_ORDER_STATUSES = ("verified", "rejected", "expired")
+
+class SchemeKind(StrEnum):
+    G2G = "g2g"
+    P2P = "p2p"
+    SSW = "ssw"
+    INTERNSHIP = "internship"
+    INDIVIDUAL = "individual"
+    ONE_CHANNEL = "one_channel"
+    RULE = "rule"
+
+
+class Sector(StrEnum):
+    """The work a job order offers or a worker does (job orders, schemes, presence reports)."""
+
+    DOMESTIC_WORK = "domestic_work"
+    CAREGIVER = "caregiver"
+    MANUFACTURING = "manufacturing"
+    CONSTRUCTION = "construction"
+    PLANTATION = "plantation"
+    AGRICULTURE = "agriculture"
+    FISHING = "fishing"
+    HOSPITALITY = "hospitality"
+    HEALTHCARE = "healthcare"
+    SERVICES = "services"
+    OTHER = "other"
+
+
+class AgencyStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+class JobOrderStatus(StrEnum):
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+
+SCHEME_KINDS = tuple(SchemeKind)
+SECTORS = tuple(Sector)
+AGENCY_STATUSES = tuple(AgencyStatus)
+JOB_ORDER_STATUSES = tuple(JobOrderStatus)
+# Every page that names a sector names it with these words.
+SECTOR_LABELS = {
+    Sector.DOMESTIC_WORK: _l("Domestic work"), Sector.CAREGIVER: _l("Caregiver"),
+    Sector.MANUFACTURING: _l("Manufacturing"), Sector.CONSTRUCTION: _l("Construction"),
+    Sector.PLANTATION: _l("Plantation"), Sector.AGRICULTURE: _l("Agriculture"), Sector.FISHING: _l("Fishing"),
+    Sector.HOSPITALITY: _l("Hotels and restaurants"), Sector.HEALTHCARE: _l("Healthcare"),
+    Sector.SERVICES: _l("Services"), Sector.OTHER: _l("Other"),
+}
 # The texts every scheme carries in each language.
 SCHEME_TEXT_FIELDS = ("name", "summary", "requirements", "documents", "worker_costs", "employer_costs",
                       "legal_basis", "red_flags")
@@ -23,6 +72,7 @@ class Scheme(IdMixin, TimestampMixin, db.Model):
     """A legal route to work abroad (or a rule that governs the routes), with texts in id and en."""
 
     __tablename__ = "schemes"
+    __table_args__ = (one_of("kind", SchemeKind),)
 
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     kind: Mapped[str] = mapped_column(String(20), index=True)
@@ -45,6 +95,7 @@ class Agency(IdMixin, TimestampMixin, db.Model):
     """A placement agency (P3MI) and its licence (SIP3MI)."""
 
     __tablename__ = "agencies"
+    __table_args__ = (one_of("status", AgencyStatus),)
 
     licence_number: Mapped[str] = mapped_column(String(100), unique=True)
     # The number as compared (app.channels.lookup.number_key): "contoh p3mi 001" finds CONTOH-P3MI-001.
@@ -62,6 +113,7 @@ class JobOrder(IdMixin, TimestampMixin, db.Model):
     """A job order (demand letter) checked by the mission that covers the employer's place."""
 
     __tablename__ = "job_orders"
+    __table_args__ = (one_of("sector", Sector), one_of("status", JobOrderStatus))
 
     number: Mapped[str] = mapped_column(String(100), unique=True)
     number_key: Mapped[str] = mapped_column(String(100), unique=True)  # app.channels.lookup.number_key

@@ -3,7 +3,7 @@ from flask_babel import get_locale
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from ..i18n import _l
-from ..schemas import PageArgs, StrictSchema, Text, UTCDateTime
+from ..schemas import PageArgs, StrictSchema, Text, UTCDateTimeField
 from .lookup import number_key
 from .models import AGENCY_STATUSES, JOB_ORDER_STATUSES, SCHEME_KINDS, SECTORS
 
@@ -40,7 +40,7 @@ class SchemeSchema(Schema):
     legal_basis = _text("legal_basis")
     sources = fields.List(fields.Nested(SourceSchema))
     red_flags = _texts("red_flags")
-    updated_at = UTCDateTime()
+    updated_at = UTCDateTimeField()
 
 
 def _country(value, **_kwargs):
@@ -96,7 +96,7 @@ class JobOrderSchema(Schema):
                                             "description": "Code of the mission that checked the job order"})
     verified_by_name = fields.Function(lambda order: order.mission.name(_lang()) if order.mission else None,
                                        metadata={"type": "string", "nullable": True})
-    verified_at = UTCDateTime(allow_none=True)
+    verified_at = UTCDateTimeField(allow_none=True)
 
 
 class JobOrderCreateSchema(StrictSchema):

@@ -13,7 +13,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import _, _l
 from ..missions import routing
-from ..schemas import now_utc
+from ..types import utcnow
 from .lookup import agency_search_text, number_key, words
 from .models import AGENCY_STATUSES, SCHEME_TEXT_FIELDS, Agency, JobOrder, Scheme
 
@@ -109,7 +109,7 @@ def _upsert(row, model, identity: dict, values: dict) -> str:
 
 def effective_status(agency: Agency, today: date | None = None) -> str:
     """The status a person must be told: an active licence past its valid-until date has expired."""
-    today = today or now_utc().date()
+    today = today or utcnow().date()
     if agency.status == "active" and agency.valid_until is not None and agency.valid_until < today:
         return "expired"
     return agency.status
@@ -278,14 +278,28 @@ def seed_sample_agencies(path: Path = SEED_DIR / "sample_agencies.csv") -> dict:
 
 # --- job orders ----------------------------------------------------------------------------------
 
+def _load_hotlines() -> list[dict]:
+    with open(HOTLINES, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _kp2mi_numbers(hotlines: list[dict]) -> dict:
+    """KP2MI's call-centre numbers as the texts quote them: `free` (from Indonesia) and `abroad`."""
+    numbers = {item["key"]: item["number"] for item in hotlines}
+    return {"free": numbers["kp2mi-callcentre"], "abroad": numbers["kp2mi-callcentre-abroad"]}
+
+
+# The seed file is the one place the numbers are written; every text that quotes them takes them from it.
+KP2MI = _kp2mi_numbers(_load_hotlines())
+
 # Not found is not proof of anything (a typo, a list behind the registry): warn, do not accuse.
 UNKNOWN_AGENCY = _l("This number is not in our list of licensed agencies. That does not yet mean the agency is "
                     "illegal, but do not pay it or hand over your documents until KP2MI confirms its licence: "
-                    "recruiting without a licence is illegal. Call KP2MI: 0-800-1000 (free, from Indonesia) or "
-                    "+62 21 2924 4800 (from abroad).")
+                    "recruiting without a licence is illegal. Call KP2MI: %(free)s (free, from Indonesia) or "
+                    "%(abroad)s (from abroad).", **KP2MI)
 UNKNOWN_JOB_ORDER = _l("No verified job order has this number. Do not pay or sign anything for this job. Ask the "
-                       "agency for the number on its official job order, or call KP2MI: 0-800-1000 (free, from "
-                       "Indonesia) or +62 21 2924 4800 (from abroad).")
+                       "agency for the number on its official job order, or call KP2MI: %(free)s (free, from "
+                       "Indonesia) or %(abroad)s (from abroad).", **KP2MI)
 
 
 def get_job_order(number: str) -> JobOrder | None:
@@ -322,7 +336,7 @@ def create_job_order(user, data: dict) -> JobOrder:
         number=data["number"], number_key=number_key(data["number"]), employer=data["employer"], country=data["country"], region=data.get("region"),
         sector=data["sector"], positions=data["positions"], salary_offered=data.get("salary_offered"),
         currency=data.get("currency"), agency=agency, status=data["status"], verified_by_id=user.id,
-        verified_at=now_utc(), mission_id=mission.id if mission else None,
+        verified_at=utcnow(), mission_id=mission.id if mission else None,
     )
     db.session.add(order)
     db.session.flush()
@@ -343,8 +357,7 @@ def status_label(status: str) -> str:
 
 def kp2mi_hotlines(lang: str) -> list[dict]:
     """The KP2MI call-centre numbers (from Indonesia and from abroad), from the hotline seed file."""
-    with open(HOTLINES, encoding="utf-8") as handle:
-        hotlines = json.load(handle)
+    hotlines = _load_hotlines()
     wanted = ("kp2mi-callcentre", "kp2mi-callcentre-abroad")
     found = []
     for key in wanted:

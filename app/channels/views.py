@@ -11,17 +11,11 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import _, _l, translate_message
 from . import place_choices, services
-from .models import JOB_ORDER_STATUSES, SCHEME_KINDS, SECTORS, Scheme
+from .models import JOB_ORDER_STATUSES, SCHEME_KINDS, SECTOR_LABELS, SECTORS, Scheme
 from .schemas import JobOrderCreateSchema
 
 bp = Blueprint("channel_pages", __name__, template_folder="templates")
 
-SECTOR_LABELS = {
-    "domestic_work": _l("Domestic work"), "caregiver": _l("Caregiver"), "manufacturing": _l("Manufacturing"),
-    "construction": _l("Construction"), "plantation": _l("Plantation"), "agriculture": _l("Agriculture"),
-    "fishing": _l("Fishing"), "hospitality": _l("Hotels and restaurants"), "healthcare": _l("Healthcare"),
-    "services": _l("Services"), "other": _l("Other"),
-}
 KIND_LABELS = {
     "g2g": _l("Government to government (G to G)"), "p2p": _l("Through a licensed agency (P to P)"),
     "ssw": _l("Specified Skilled Worker (SSW)"), "internship": _l("Internship"),
@@ -42,7 +36,7 @@ def country_name(code: str) -> str:
 @bp.context_processor
 def _channel_helpers():
     return {"sector_label": lambda s: str(SECTOR_LABELS.get(s, s)), "kind_label": lambda k: str(KIND_LABELS.get(k, k)),
-            "country_name": country_name}
+            "country_name": country_name, "kp2mi": services.KP2MI}
 
 
 @bp.app_template_filter("format_day")

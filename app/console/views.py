@@ -17,6 +17,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..help import services as help_services
 from ..help.deadlines import deadline_state, now as deadline_now, standard_source
+from ..channels.models import SECTOR_LABELS
 from ..help.models import CATEGORIES, STATUSES, URGENCIES
 from ..help.priority import BANDS, band_name
 from ..help.schemas import NoteInSchema, QueueUpdateSchema, StaffMessageInSchema
@@ -24,7 +25,7 @@ from ..help.signals import mark_signals
 from ..help.workflow import CLOSURE_REASONS, staff_moves
 from ..i18n import _, _l, translate_message
 from ..missions.models import Mission
-from ..presence.models import PASSPORT_STATUSES, SECTORS
+from ..presence.models import PASSPORT_STATUSES
 from ..presence.services import shared_numbers_of
 from ..schemas import has_control_characters
 from ..types import utcnow
@@ -55,13 +56,6 @@ CLOSURE_LABELS = {
     "referred": _l("Referred elsewhere"), "spam": _l("Spam or abuse of the service"),
 }
 assert set(CLOSURE_LABELS) == set(CLOSURE_REASONS)
-SECTOR_LABELS = {
-    "domestic_work": _l("Domestic work"), "caregiver": _l("Caregiver"), "manufacturing": _l("Manufacturing"),
-    "construction": _l("Construction"), "plantation": _l("Plantation"), "agriculture": _l("Agriculture"),
-    "fishing": _l("Fishing"), "hospitality": _l("Hotels and restaurants"), "healthcare": _l("Healthcare"),
-    "services": _l("Services"), "other": _l("Other"),
-}
-assert set(SECTOR_LABELS) == set(SECTORS)
 PASSPORT_STATUS_LABELS = {
     "held": _l("With the worker"), "withheld": _l("Withheld by employer or agent"), "lost": _l("Lost"),
     "expired": _l("Expired"), "unknown": _l("The worker does not know"),

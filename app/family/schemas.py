@@ -3,7 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from ..help.models import STATUSES
 from ..i18n import _l
-from ..schemas import StrictSchema, UTCDateTime
+from ..schemas import StrictSchema, UTCDateTimeField
 
 PIN_PATTERN = r"^[0-9]{6}$"
 
@@ -34,5 +34,5 @@ class FamilyStatusSchema(Schema):
 
     reference = fields.String()
     status = fields.String(metadata={"enum": list(STATUSES)})
-    updated_at = UTCDateTime()
+    updated_at = UTCDateTimeField()
     mission = fields.Nested(FamilyMissionSchema, allow_none=True)

@@ -23,7 +23,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select
 
 from ..extensions import db
+from ..missions.models import Mission
 from ..types import utcnow
+from .models import HelpRequest
 from .priority import band_name
 from .workflow import OPEN
 
@@ -139,8 +141,6 @@ def next_due(first_response_due_at, due_at, first_response_at, status: str = "ne
 def deadline_columns(mission_id, band: int, category: str, created_at: datetime, first_response_at=None,
                      status: str = "new") -> dict:
     """The deadline columns of a request (for a new row, or to store again after a change)."""
-    from ..missions.models import Mission
-
     mission = db.session.get(Mission, mission_id) if mission_id is not None else None
     first, due = due_times(standard_of(mission), band, category, created_at)
     return {"first_response_due_at": first, "due_at": due,
@@ -168,8 +168,6 @@ def set_standard(mission, overrides: dict | None) -> int:
 
 def recompute_open(mission_id) -> int:
     """After a mission's standard changed: new deadlines for its open requests (finished ones keep theirs)."""
-    from .models import HelpRequest
-
     changed = 0
     stmt = select(HelpRequest).where(HelpRequest.mission_id == mission_id, HelpRequest.status.in_(OPEN))
     for help_request in db.session.scalars(stmt.execution_options(yield_per=500)):
@@ -218,8 +216,6 @@ def is_overdue(help_request, at: datetime | None = None) -> bool:
 
 def overdue_clause(overdue: bool = True, at: datetime | None = None):
     """The SQL of `is_overdue` (or of its opposite), for the queue's filter: a range on `next_due_at`."""
-    from .models import HelpRequest
-
     at = at or now()
     late = and_(HelpRequest.status.in_(OPEN), HelpRequest.next_due_at < at)
     if overdue:

@@ -24,6 +24,7 @@ from sqlalchemy import func, or_, select, text
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import _
+from ..missions.models import Mission
 from .models import HelpRequest
 from .workflow import OPEN
 
@@ -93,7 +94,6 @@ def allowance(user, now: datetime) -> Allowance:
 
 def _mission_to_call(user_id, mission_id):
     """The mission the worker should call: the one her new request goes to, else her latest open one's."""
-    from ..missions.models import Mission
 
     if mission_id is None:
         mission_id = db.session.scalar(

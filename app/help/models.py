@@ -2,17 +2,37 @@
 import uuid
 from datetime import datetime
 
+from enum import StrEnum
+
 from sqlalchemy import Float, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..types import IdMixin, TimestampMixin, UTCDateTime, utcnow
+from ..types import IdMixin, TimestampMixin, UTCDateTime, one_of, utcnow
+from .priority import CATEGORIES, URGENCIES, Band, Category, Urgency  # noqa: F401 (CATEGORIES, URGENCIES: re-exported)
+from .workflow import STATUSES, ClosureReason, Status  # noqa: F401 (STATUSES: re-exported)
 
-CATEGORIES = ("unpaid_wages", "abuse_violence", "document_withheld", "detention_legal", "trafficking",
-              "health_emergency", "contract_dispute", "repatriation", "lost_contact", "other")
-URGENCIES = ("low", "normal", "high", "emergency")
-STATUSES = ("new", "triaged", "in_progress", "resolved", "closed", "referred", "withdrawn")
-TO_WORKER, FROM_WORKER = "to_worker", "from_worker"
+
+class Direction(StrEnum):
+    """Which way a message goes."""
+
+    TO_WORKER = "to_worker"
+    FROM_WORKER = "from_worker"
+
+
+class EventKind(StrEnum):
+    """What a history event records: status changes (shown to the worker), claims, assignments,
+    transfers, priority overrides, duplicate marks."""
+
+    STATUS = "status"
+    CLAIM = "claim"
+    ASSIGN = "assign"
+    TRANSFER = "transfer"
+    PRIORITY = "priority"
+    DUPLICATE = "duplicate"
+
+
+TO_WORKER, FROM_WORKER = Direction.TO_WORKER, Direction.FROM_WORKER
 
 
 class HelpRequest(db.Model):
@@ -34,6 +54,8 @@ class HelpRequest(db.Model):
         Index("ix_help_requests_queue", "mission_id", "band", "created_at", "id"),
         Index("ix_help_requests_user_created", "user_id", "created_at", "id"),
         Index("ix_help_requests_mission_next_due", "mission_id", "next_due_at"),
+        one_of("category", Category), one_of("urgency", Urgency), one_of("status", Status),
+        one_of("priority_override", Band), one_of("closure_reason", ClosureReason),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -61,7 +83,7 @@ class HelpRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     first_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Set when staff close it (app.help.workflow.CLOSURE_REASONS); `duplicate` names the original.
+    # Set when staff close it (ClosureReason); `duplicate` names the original.
     closure_reason: Mapped[str | None] = mapped_column(String(20))
     duplicate_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("help_requests.id", ondelete="SET NULL"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -85,17 +107,18 @@ class HelpRequest(db.Model):
     @property
     def status_history(self) -> list:
         """The events the worker sees: status changes only."""
-        return [e for e in self.history if e.kind == "status"]
+        return [e for e in self.history if e.kind == EventKind.STATUS]
 
 
 class HelpRequestEvent(IdMixin, TimestampMixin, db.Model):
     """The history of a request: status changes (shown to the worker), claims, transfers, overrides."""
 
     __tablename__ = "help_request_events"
+    __table_args__ = (one_of("kind", EventKind), one_of("reason", ClosureReason))
 
     help_request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"),
                                                        index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # status | claim | assign | transfer | priority | duplicate
+    kind: Mapped[str] = mapped_column(String(16))
     from_value: Mapped[str | None] = mapped_column(String(60))
     to_value: Mapped[str | None] = mapped_column(String(60))
     reason: Mapped[str | None] = mapped_column(String(20))  # a status event's closure_reason
@@ -103,19 +126,20 @@ class HelpRequestEvent(IdMixin, TimestampMixin, db.Model):
 
     @property
     def status(self) -> str | None:
-        return self.to_value if self.kind == "status" else None
+        return self.to_value if self.kind == EventKind.STATUS else None
 
 
 class HelpMessage(TimestampMixin, db.Model):
     """A message between the worker and the mission's staff (never an internal note)."""
 
     __tablename__ = "help_messages"
+    __table_args__ = (one_of("direction", Direction),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     help_request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"),
                                                        index=True)
     author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    direction: Mapped[str] = mapped_column(String(12))  # to_worker | from_worker
+    direction: Mapped[str] = mapped_column(String(12))
     body: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

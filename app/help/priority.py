@@ -1,8 +1,43 @@
 """The priority rule of the consulate queue: one function, used for the stored `band`."""
-CRITICAL_CATEGORIES = frozenset({"abuse_violence", "trafficking", "detention_legal", "health_emergency"})
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    UNPAID_WAGES = "unpaid_wages"
+    ABUSE_VIOLENCE = "abuse_violence"
+    DOCUMENT_WITHHELD = "document_withheld"
+    DETENTION_LEGAL = "detention_legal"
+    TRAFFICKING = "trafficking"
+    HEALTH_EMERGENCY = "health_emergency"
+    CONTRACT_DISPUTE = "contract_dispute"
+    REPATRIATION = "repatriation"
+    LOST_CONTACT = "lost_contact"
+    OTHER = "other"
+
+
+class Urgency(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    EMERGENCY = "emergency"
+
+
+class Band(StrEnum):
+    """The names of the queue's bands (a staff `priority_override` is one of them)."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+CATEGORIES = tuple(Category)
+URGENCIES = tuple(Urgency)
+CRITICAL_CATEGORIES = frozenset({Category.ABUSE_VIOLENCE, Category.TRAFFICKING, Category.DETENTION_LEGAL,
+                                 Category.HEALTH_EMERGENCY})
 
 # Lower band = served first. Staff may override with any of these names.
-BANDS = {"critical": 0, "high": 1, "normal": 2, "low": 3}
+BANDS = {Band.CRITICAL: 0, Band.HIGH: 1, Band.NORMAL: 2, Band.LOW: 3}
 BAND_NAMES = {v: k for k, v in BANDS.items()}
 
 
@@ -12,9 +47,9 @@ def priority_band(category: str, urgency: str, override: str | None = None) -> i
     serves the longest waiting first (ORDER BY band, created_at, id)."""
     if override:
         return BANDS[override]
-    if urgency == "emergency" or category in CRITICAL_CATEGORIES:
-        return BANDS["critical"]
-    return BANDS["normal"]
+    if urgency == Urgency.EMERGENCY or category in CRITICAL_CATEGORIES:
+        return BANDS[Band.CRITICAL]
+    return BANDS[Band.NORMAL]
 
 
 def band_name(band: int) -> str:

@@ -6,7 +6,7 @@ from ..i18n import _
 from ..missions.schemas import MissionSchema, complete_place, place_errors
 from ..presence.models import PASSPORT_STATUSES
 from ..presence.schemas import Phone, StaffPresenceSchema
-from ..schemas import PageArgs, StrictSchema, Text, UTCDateTime, page_schema
+from ..schemas import PageArgs, StrictSchema, Text, UTCDateTimeField, page_schema
 from .deadlines import is_overdue
 from .models import CATEGORIES, STATUSES, URGENCIES
 from .priority import BANDS, band_name
@@ -33,7 +33,7 @@ class HelpRequestInSchema(StrictSchema):
     city = Text(load_default=None, allow_none=True, max_length=100)
     contact_phone = Phone(load_default=None, allow_none=True, country_field="country")
     location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
-    created_at = UTCDateTime(load_default=None)
+    created_at = UTCDateTimeField(load_default=None)
 
     @validates_schema
     def _place(self, data, **_kwargs):
@@ -51,7 +51,7 @@ class MessageInSchema(StrictSchema):
 
     id = fields.UUID(load_default=None)
     body = Text(required=True, max_length=BODY_MAX)
-    created_at = UTCDateTime(load_default=None)
+    created_at = UTCDateTimeField(load_default=None)
 
 
 class StaffMessageInSchema(StrictSchema):
@@ -110,8 +110,8 @@ class MessageSchema(Schema):
     id = fields.UUID()
     direction = fields.String(metadata={"enum": ["to_worker", "from_worker"]})
     body = fields.String()
-    created_at = UTCDateTime()
-    received_at = UTCDateTime()
+    created_at = UTCDateTimeField()
+    received_at = UTCDateTimeField()
 
 
 class StaffMessageSchema(MessageSchema):
@@ -121,7 +121,7 @@ class StaffMessageSchema(MessageSchema):
 class StatusEventSchema(Schema):
     status = fields.String()
     reason = fields.String(allow_none=True, metadata={"enum": list(CLOSURE_REASONS)})
-    at = UTCDateTime(attribute="created_at")
+    at = UTCDateTimeField(attribute="created_at")
 
 
 class EventSchema(Schema):
@@ -130,14 +130,14 @@ class EventSchema(Schema):
     to_value = fields.String(data_key="to", allow_none=True)
     actor_id = fields.UUID(allow_none=True)
     reason = fields.String(allow_none=True, metadata={"enum": list(CLOSURE_REASONS)})
-    at = UTCDateTime(attribute="created_at")
+    at = UTCDateTimeField(attribute="created_at")
 
 
 class NoteSchema(Schema):
     id = fields.UUID()
     author_id = fields.UUID(allow_none=True)
     body = fields.String()
-    created_at = UTCDateTime()
+    created_at = UTCDateTimeField()
 
 
 class HelpRequestSchema(Schema):
@@ -158,9 +158,9 @@ class HelpRequestSchema(Schema):
     mission = fields.Nested(MissionSchema, allow_none=True)
     messages = fields.List(fields.Nested(MessageSchema))
     history = fields.List(fields.Nested(StatusEventSchema), attribute="status_history")
-    created_at = UTCDateTime()
-    received_at = UTCDateTime()
-    updated_at = UTCDateTime()
+    created_at = UTCDateTimeField()
+    received_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
 
 
 class HelpRequestSummarySchema(HelpRequestSchema):
@@ -192,10 +192,10 @@ class QueueItemSchema(Schema):
     duplicate_of = fields.UUID(attribute="duplicate_of_id", allow_none=True)
     priority = fields.Function(lambda r: band_name(r.band), metadata={"enum": list(BANDS)})
     priority_override = fields.String(allow_none=True)
-    waiting_since = fields.Function(lambda r: UTCDateTime()._serialize(r.created_at, None, r),
+    waiting_since = fields.Function(lambda r: UTCDateTimeField()._serialize(r.created_at, None, r),
                                     metadata={"format": "date-time"})
-    first_response_due_at = UTCDateTime(allow_none=True)
-    due_at = UTCDateTime(allow_none=True)
+    first_response_due_at = UTCDateTimeField(allow_none=True)
+    due_at = UTCDateTimeField(allow_none=True)
     overdue = fields.Function(lambda r: is_overdue(r), metadata={"type": "boolean"})
     description = fields.String()
     country = fields.String()
@@ -204,11 +204,11 @@ class QueueItemSchema(Schema):
     mission = fields.Nested(MissionRefSchema, allow_none=True)
     assignee_id = fields.UUID(allow_none=True)
     assignee = fields.Nested(AssigneeSchema, allow_none=True)
-    created_at = UTCDateTime()
-    received_at = UTCDateTime()
-    first_action_at = UTCDateTime(allow_none=True)
-    first_response_at = UTCDateTime(allow_none=True)
-    updated_at = UTCDateTime()
+    created_at = UTCDateTimeField()
+    received_at = UTCDateTimeField()
+    first_action_at = UTCDateTimeField(allow_none=True)
+    first_response_at = UTCDateTimeField(allow_none=True)
+    updated_at = UTCDateTimeField()
     # Protection signals (app.help.signals), from the worker's current presence report.
     passport_status = fields.String(allow_none=True, metadata={
         "enum": list(PASSPORT_STATUSES), "description": "Where her passport is, per her current presence report"})

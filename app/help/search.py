@@ -14,8 +14,10 @@ import re
 import phonenumbers
 from sqlalchemy import false, or_, select, union
 
+from ..accounts.models import User
 from ..crypto import blind_index
 from ..extensions import db
+from ..presence.models import PresenceReport
 from .models import HelpRequest
 
 # Beyond this many workers whose names match, the name is matched in a subquery instead.
@@ -61,8 +63,6 @@ def _like(text: str) -> str:
 def search_clause(text: str, countries=tuple):
     """The WHERE clause of the requests `text` finds (`countries()`: where the mission's workers are,
     asked only for a number written without its country code)."""
-    from ..accounts.models import User
-    from ..presence.models import PresenceReport
 
     text = " ".join(text.split())
     if not text:

@@ -46,14 +46,6 @@ def _random_reference() -> str:
     return "JBT-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
-def new_reference() -> str:
-    """A short code like JBT-7K3Q9M that a worker can read out on the phone; unique."""
-    while True:
-        code = _random_reference()
-        if db.session.scalar(select(HelpRequest.id).where(HelpRequest.reference == code)) is None:
-            return code
-
-
 # ---------------------------------------------------------------- worker side
 
 def _content(data: dict) -> dict:

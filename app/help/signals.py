@@ -6,6 +6,7 @@ documents"), whatever category she chose for the request.
 from sqlalchemy import select
 
 from ..extensions import db
+from ..presence.models import PresenceReport
 
 PASSPORT_WITHHELD = "passport_withheld"
 SIGNALS = (PASSPORT_WITHHELD,)
@@ -13,7 +14,6 @@ SIGNALS = (PASSPORT_WITHHELD,)
 
 def passport_statuses(user_ids) -> dict:
     """{user id: passport_status of her current presence report}, in one query."""
-    from ..presence.models import PresenceReport
 
     ids = {i for i in user_ids if i is not None}
     if not ids:

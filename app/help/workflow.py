@@ -1,5 +1,32 @@
 """The status workflow of a help request: one table, one check."""
-OPEN = ("new", "triaged", "in_progress", "referred")
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    NEW = "new"
+    TRIAGED = "triaged"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    REFERRED = "referred"
+    WITHDRAWN = "withdrawn"
+
+
+class ClosureReason(StrEnum):
+    """Why staff closed a request (`closure_reason`); `duplicate` also names the request it repeats."""
+
+    RESOLVED = "resolved"
+    DUPLICATE = "duplicate"
+    UNREACHABLE = "unreachable"
+    NO_CLARIFICATION = "no_clarification"
+    REFERRED = "referred"
+    SPAM = "spam"
+
+
+STATUSES = tuple(Status)
+CLOSURE_REASONS = tuple(ClosureReason)
+# Still waiting for the mission: the deadlines run and the open-request cap counts them.
+OPEN = (Status.NEW, Status.TRIAGED, Status.IN_PROGRESS, Status.REFERRED)
 
 # new → triaged → in_progress → resolved → closed; any open request may be referred (to another
 # body), closed (spam arrives as `new`) or withdrawn; a resolved one may be reopened.
@@ -14,9 +41,6 @@ TRANSITIONS = {
 }
 # Moves only the worker makes (POST /help-requests/{id}/withdraw); staff make all the others.
 WORKER_MOVES = frozenset({"withdrawn"})
-
-# Why staff closed a request (`closure_reason`); `duplicate` also names the request it repeats.
-CLOSURE_REASONS = ("resolved", "duplicate", "unreachable", "no_clarification", "referred", "spam")
 
 
 def can_move(current: str, target: str, *, by_worker: bool = False) -> bool:

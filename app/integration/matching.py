@@ -226,11 +226,6 @@ def _match_declared_numbers(workers) -> tuple[int, dict]:
     return linked, wanted
 
 
-def name_similarity(a: str, b: str) -> float:
-    """Similarity of two names (0–1) after normalising case, accents, punctuation and word order."""
-    return difflib.SequenceMatcher(None, name_key(a), name_key(b)).ratio()
-
-
 def score_pair(placement, worker_name: str, worker_nik_birth: date | None, worker_employer: str | None):
     """(score, reasons) of a placement and a worker, or None when they cannot be the same person."""
     name = difflib.SequenceMatcher(None, placement.name_key, name_key(worker_name)).ratio()

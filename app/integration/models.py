@@ -1,20 +1,36 @@
 """Persons, the placements imported from SISKOP2MI, and the match proposals between records."""
 import uuid
 from datetime import date
+from enum import StrEnum
 
 from sqlalchemy import Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..crypto import decrypt
 from ..extensions import db
-from ..types import IdMixin, TimestampMixin
+from ..types import IdMixin, TimestampMixin, one_of
 
-PROPOSED, CONFIRMED, REJECTED = "proposed", "confirmed", "rejected"
-PROPOSAL_STATUSES = (PROPOSED, CONFIRMED, REJECTED)
 
-# How an account came to belong to its person (PersonLink.how). Only a verified link shows the
-# person's placements to the worker; "exact" is what the old rule (the number alone) left
-# behind, and `flask integration match` releases it (app.integration.matching).
-LINK_OWN, LINK_CONFIRMED, LINK_CORROBORATED, LINK_NUMBER_ONLY = "own", "confirmed", "corroborated", "exact"
+class ProposalStatus(StrEnum):
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class LinkKind(StrEnum):
+    """How an account came to belong to its person (PersonLink.how). Only a verified link shows the
+    person's placements to the worker; "exact" is what the old rule (the number alone) left
+    behind, and `flask integration match` releases it (app.integration.matching)."""
+
+    OWN = "own"
+    CONFIRMED = "confirmed"
+    CORROBORATED = "corroborated"
+    NUMBER_ONLY = "exact"
+
+
+PROPOSED, CONFIRMED, REJECTED = ProposalStatus
+PROPOSAL_STATUSES = tuple(ProposalStatus)
+LINK_OWN, LINK_CONFIRMED, LINK_CORROBORATED, LINK_NUMBER_ONLY = LinkKind
 VERIFIED_LINKS = (LINK_CONFIRMED, LINK_CORROBORATED)
 
 
@@ -37,10 +53,11 @@ class PersonLink(TimestampMixin, db.Model):
     """A worker account (and through it every presence report of the worker) belongs to one person."""
 
     __tablename__ = "person_links"
+    __table_args__ = (one_of("how", LinkKind),)
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
-    how: Mapped[str] = mapped_column(String(12))  # own | confirmed | corroborated (see LINK_*)
+    how: Mapped[str] = mapped_column(String(12))
 
 
 class Placement(IdMixin, TimestampMixin, db.Model):
@@ -82,14 +99,10 @@ class Placement(IdMixin, TimestampMixin, db.Model):
 
     @property
     def passport_number(self) -> str | None:
-        from ..crypto import decrypt
-
         return decrypt(self.passport_enc) if self.passport_enc else None
 
     @property
     def nik(self) -> str | None:
-        from ..crypto import decrypt
-
         return decrypt(self.nik_enc) if self.nik_enc else None
 
 
@@ -98,7 +111,7 @@ class MatchProposal(IdMixin, TimestampMixin, db.Model):
     and date of birth), for an admin to decide."""
 
     __tablename__ = "match_proposals"
-    __table_args__ = (UniqueConstraint("placement_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("placement_id", "user_id"), one_of("status", ProposalStatus))
 
     placement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("placements.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -7,7 +7,7 @@ from ..crypto import normalise_identifier
 from ..i18n import _l
 from ..missions.services import valid_country, valid_region
 from ..presence.schemas import NIK_RE, PASSPORT_RE
-from ..schemas import StrictSchema, Text, UTCDateTime
+from ..schemas import StrictSchema, Text, UTCDateTimeField
 
 PLACEMENT_COLUMNS = ("placement_id", "passport_number", "nik", "full_name", "birth_date", "country", "region",
                      "city", "employer", "agency_licence", "scheme", "departure_date", "contract_end")
@@ -108,8 +108,8 @@ class ProposalSchema(Schema):
     placement = fields.Nested(ProposalPlacementSchema)
     worker = fields.Nested(ProposalWorkerSchema, attribute="user")
     presence_report_id = fields.UUID(allow_none=True)
-    created_at = UTCDateTime()
-    updated_at = UTCDateTime()
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
 
     def _reasons(self, obj):
         return [r for r in obj.reasons.split(",") if r]

@@ -7,8 +7,13 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from sqlalchemy import select
+
+from ..extensions import db
 from ..i18n import _l
+from .models import Mission
 from .phones import dial_href, display
+from .routing import route
 
 SEED_DIR = Path(__file__).parent / "seed"
 EMERGENCY_FILE = SEED_DIR / "emergency_numbers.json"
@@ -84,8 +89,6 @@ def call_now(country: str | None, mission=None) -> dict:
     """The "Call now" card of one place: the mission's emergency numbers, the local police and
     ambulance, and the Kemlu hotline."""
     if mission is None and country:
-        from .routing import route
-
         mission = route(country.upper(), None, None)
     return {"country": (country or "").upper() or None, "mission": mission,
             "phones": mission.emergency_phones if mission else [],
@@ -98,11 +101,6 @@ def call_table(countries: list[str], presence=None) -> dict:
     `{"<CC>": [mission name, [[kind, number, label, shown], ...], [[number, [services]], ...]]}`; the
     worker's own mission (from her presence report) replaces the country's default one.
     """
-    from sqlalchemy import select
-
-    from ..extensions import db
-    from .models import Mission
-
     db.session.scalars(select(Mission)).all()  # one query; routing then finds them in the session
     table = {}
     for country in countries:

@@ -5,6 +5,8 @@ import click
 from flask.cli import AppGroup
 
 from ..extensions import db
+from ..help.deadlines import set_standard, standard_of
+from .services import get_by_code
 
 missions = AppGroup("missions", help="Missions and their service standards.")
 
@@ -46,8 +48,6 @@ def merge_overrides(current: dict, new: dict) -> dict:
 @click.option("--reset", is_flag=True, help="Drop the mission's overrides: back to the defaults.")
 def standard_command(code, settings, reset):
     """Show a mission's service standard (hours), or change it; its open requests get new deadlines."""
-    from ..help.deadlines import set_standard, standard_of
-    from .services import get_by_code
 
     mission = get_by_code(code)
     if mission is None:

@@ -1,19 +1,30 @@
 """Indonesian missions abroad and the places each one serves."""
 import uuid
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..types import IdMixin, TimestampMixin
+from ..types import IdMixin, TimestampMixin, one_of
+from .phones import PhoneKind
 
-MISSION_KINDS = ("embassy", "consulate_general", "consulate", "economic_office")
+
+class MissionKind(StrEnum):
+    EMBASSY = "embassy"
+    CONSULATE_GENERAL = "consulate_general"
+    CONSULATE = "consulate"
+    ECONOMIC_OFFICE = "economic_office"
+
+
 # The Indonesian abbreviations every worker knows (Kemlu's own usage).
-SHORT_KINDS_ID = {"embassy": "KBRI", "consulate_general": "KJRI", "consulate": "KRI", "economic_office": "KDEI"}
+SHORT_KINDS_ID = {MissionKind.EMBASSY: "KBRI", MissionKind.CONSULATE_GENERAL: "KJRI", MissionKind.CONSULATE: "KRI",
+                  MissionKind.ECONOMIC_OFFICE: "KDEI"}
 
 
 class Mission(IdMixin, TimestampMixin, db.Model):
     __tablename__ = "missions"
+    __table_args__ = (one_of("kind", MissionKind),)
 
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name_id: Mapped[str] = mapped_column(String(200))
@@ -25,7 +36,7 @@ class Mission(IdMixin, TimestampMixin, db.Model):
     # One dialable E.164 number each (the first of its kind in `phones`), or None.
     phone: Mapped[str | None] = mapped_column(String(100))
     hotline: Mapped[str | None] = mapped_column(String(100))
-    # Every number of the mission: [{number (E.164), kind (PHONE_KINDS), label}], hotlines first.
+    # Every number of the mission: [{number (E.164), kind (PhoneKind), label}], hotlines first.
     phones: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     timezone: Mapped[str | None] = mapped_column(String(64))  # IANA, e.g. Asia/Kuching
     email: Mapped[str | None] = mapped_column(String(200))
@@ -53,8 +64,8 @@ class Mission(IdMixin, TimestampMixin, db.Model):
         """The numbers to call in an emergency: the hotlines (and WhatsApp) where the mission has
         them, else its ordinary phones, so that there is always something to call."""
         phones = self.phones or []
-        urgent = [p for p in phones if p["kind"] in ("hotline", "whatsapp")]
-        return urgent or [p for p in phones if p["kind"] == "phone"]
+        urgent = [p for p in phones if p["kind"] in (PhoneKind.HOTLINE, PhoneKind.WHATSAPP)]
+        return urgent or [p for p in phones if p["kind"] == PhoneKind.PHONE]
 
     @property
     def card_number(self) -> str | None:

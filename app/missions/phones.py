@@ -6,13 +6,24 @@ The seed file copies the ministry's list, where one field may hold several numbe
 the words in front of a number (WhatsApp, SMS, consular...) give its kind or label.
 """
 import re
+from enum import StrEnum
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberMatcher
 
-PHONE_KINDS = ("phone", "hotline", "whatsapp", "sms")
+
+class PhoneKind(StrEnum):
+    """The kind of one of a mission's numbers (`Mission.phones[].kind`)."""
+
+    PHONE = "phone"
+    HOTLINE = "hotline"
+    WHATSAPP = "whatsapp"
+    SMS = "sms"
+
+
+PHONE_KINDS = tuple(PhoneKind)
 # Words in the seed text that say how a number is reached rather than what it is for.
-KIND_WORDS = {"whatsapp": "whatsapp", "wa": "whatsapp", "sms": "sms"}
+KIND_WORDS = {"whatsapp": PhoneKind.WHATSAPP, "wa": PhoneKind.WHATSAPP, "sms": PhoneKind.SMS}
 SEPARATORS = " /,;:|-–·"
 
 

@@ -3,6 +3,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ..i18n import _
 from .phones import PHONE_KINDS
+from .places import infer_region
+from .services import valid_country, valid_region
 
 
 def lang() -> str:
@@ -61,7 +63,6 @@ class RouteArgs(Schema):
 
 def place_errors(data: dict) -> dict:
     """Errors for an unknown country or a region of another country (every place taken checks this)."""
-    from .services import valid_country, valid_region
 
     if not valid_country(data.get("country")):
         return {"country": [_("Choose the country from the list.")]}
@@ -72,7 +73,6 @@ def place_errors(data: dict) -> dict:
 
 def complete_place(data: dict) -> dict:
     """A place given by its city alone gets the city's region, which is then stored and answered."""
-    from .places import infer_region
 
     if not data.get("region") and data.get("city"):
         data["region"] = infer_region(data["country"], data["city"])

@@ -1,18 +1,29 @@
 """Presence reports (lapor diri): where a worker is, who employs them, whom to call."""
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..channels.models import SECTORS, Sector  # noqa: F401 (SECTORS: re-exported)
+from ..crypto import decrypt
 from ..extensions import db
-from ..types import TimestampMixin, UTCDateTime, utcnow
+from ..types import TimestampMixin, UTCDateTime, one_of, utcnow
 
-SECTORS = ("domestic_work", "caregiver", "manufacturing", "construction", "plantation", "agriculture",
-           "fishing", "hospitality", "healthcare", "services", "other")
-# Where the worker's passport is: with her (`held`), kept by an employer or agent (`withheld`, a
-# protection signal for staff), lost, expired, or she does not know. Only `held` needs a number.
-PASSPORT_STATUSES = ("held", "withheld", "lost", "expired", "unknown")
+
+class PassportStatus(StrEnum):
+    """Where the worker's passport is: with her (`held`), kept by an employer or agent (`withheld`, a
+    protection signal for staff), lost, expired, or she does not know. Only `held` needs a number."""
+
+    HELD = "held"
+    WITHHELD = "withheld"
+    LOST = "lost"
+    EXPIRED = "expired"
+    UNKNOWN = "unknown"
+
+
+PASSPORT_STATUSES = tuple(PassportStatus)
 
 
 class PresenceReport(TimestampMixin, db.Model):
@@ -31,8 +42,8 @@ class PresenceReport(TimestampMixin, db.Model):
     ENCRYPTED_FIELDS = ("passport_enc", "nik_enc", "other_document_enc")  # re-encrypted by `flask keys rotate`
     __table_args__ = (
         Index("ix_presence_reports_user_current", "user_id", "is_current"),
-        CheckConstraint("passport_status IN ({})".format(", ".join(f"'{s}'" for s in PASSPORT_STATUSES)),
-                        name="passport_status"),
+        one_of("passport_status", PassportStatus),
+        one_of("sector", Sector),
         CheckConstraint("passport_status <> 'held' OR passport_enc IS NOT NULL", name="held_passport_has_number"),
     )
 
@@ -65,20 +76,14 @@ class PresenceReport(TimestampMixin, db.Model):
 
     @property
     def passport_number(self) -> str | None:
-        from ..crypto import decrypt
-
         return decrypt(self.passport_enc) if self.passport_enc else None
 
     @property
     def nik(self) -> str | None:
-        from ..crypto import decrypt
-
         return decrypt(self.nik_enc) if self.nik_enc else None
 
     @property
     def other_document(self) -> str | None:
-        from ..crypto import decrypt
-
         return decrypt(self.other_document_enc) if self.other_document_enc else None
 
     @property

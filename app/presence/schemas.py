@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from ..i18n import _, _l
 from ..missions.schemas import MissionSchema, complete_place, place_errors
-from ..schemas import CalendarDate, StrictSchema, Text, UTCDateTime
+from ..schemas import CalendarDate, StrictSchema, Text, UTCDateTimeField
 from .models import PASSPORT_STATUSES, SECTORS
 
 # Indonesian passports: one letter (sometimes two) then 6-7 digits, e.g. X1234567, AB123456.
@@ -75,7 +75,7 @@ class PresenceInSchema(StrictSchema):
     arrival_date = CalendarDate(required=True)
     contract_end_date = CalendarDate(load_default=None, allow_none=True)
     emergency_contact = fields.Nested(EmergencyContactSchema, required=True)
-    created_at = UTCDateTime(load_default=None)
+    created_at = UTCDateTimeField(load_default=None)
 
     @validates("passport_number")
     def _passport(self, value, **_kwargs):
@@ -168,8 +168,8 @@ class PresenceSchema(Schema):
     emergency_contact = fields.Nested(EmergencyContactOutSchema)
     is_current = fields.Boolean()
     mission = fields.Nested(MissionSchema, allow_none=True)
-    created_at = UTCDateTime()
-    received_at = UTCDateTime()
+    created_at = UTCDateTimeField()
+    received_at = UTCDateTimeField()
 
 
 class OwnPresenceSchema(PresenceSchema):

@@ -19,6 +19,7 @@ from ..accounts.schemas import RegisterSchema
 from ..extensions import db
 from ..i18n import _, _l, translate_message
 from ..missions import calls
+from ..channels.models import SECTOR_LABELS
 from ..missions.models import SHORT_KINDS_ID
 from .guards import check_form_post, form_token, keep_form_token, same_site_path
 
@@ -175,12 +176,6 @@ CLOSURE_LABELS = {
                            "You can ask for help again."),
     "referred": _l("The mission has closed it and passed it on to another office."),
     "spam": _l("The mission has closed it because it is not a request for help."),
-}
-SECTOR_LABELS = {
-    "domestic_work": _l("Domestic work"), "caregiver": _l("Caregiver"), "manufacturing": _l("Manufacturing"),
-    "construction": _l("Construction"), "plantation": _l("Plantation"), "agriculture": _l("Agriculture"),
-    "fishing": _l("Fishing"), "hospitality": _l("Hotels and restaurants"), "healthcare": _l("Healthcare"),
-    "services": _l("Services"), "other": _l("Other"),
 }
 CARD_FILE = Path(__file__).with_name("emergency_card.json")
 STATIC_DIR = paths.STATIC_DIR

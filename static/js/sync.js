@@ -187,4 +187,3 @@ export async function pendingCount(user) {
   return (await getAll('outbox')).filter((m) => m.user === user).length;
 }
 
-export { KINDS };
