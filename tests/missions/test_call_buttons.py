@@ -1,4 +1,5 @@
 """Pages that show a mission's numbers: one call button per number, and a "Call now" card for emergencies."""
+import json
 import re
 
 from app.extensions import db
@@ -38,6 +39,15 @@ def assert_one_number_per_link(html: str):
         assert re.fullmatch(r"tel:\+?\d+", href), href
 
 
+def emergency_page_in(client, worker, **place) -> str:
+    """/emergency as a worker who reported being at `place` sees it, checked for one number per link."""
+    report_presence(worker, **place)
+    login(client, worker)
+    html = client.get("/emergency").get_data(as_text=True)
+    assert_one_number_per_link(html)
+    return html
+
+
 def test_mission_with_two_numbers_gets_two_call_buttons(client, create_user):
     worker = create_user()
     report_presence(worker)  # MY-12, Kota Kinabalu
@@ -50,11 +60,7 @@ def test_mission_with_two_numbers_gets_two_call_buttons(client, create_user):
 
 
 def test_whatsapp_number_is_a_wa_me_button_not_part_of_a_tel_link(client, create_user):
-    worker = create_user()
-    report_presence(worker, country="SA", region="SA-02", city="Jeddah")
-    login(client, worker)
-    html = client.get("/emergency").get_data(as_text=True)
-    assert_one_number_per_link(html)
+    html = emergency_page_in(client, create_user(), country="SA", region="SA-02", city="Jeddah")
     hrefs = [href for href, _ in call_links(html)]
     assert "tel:+966503609667" in hrefs and "https://wa.me/966505966623" in hrefs
 
@@ -109,14 +115,18 @@ def test_help_page_call_card_uses_the_workers_own_mission(client, create_user):
     assert "KJRI Kota Kinabalu" in card and "tel:+6088219110" in card
 
 
-def test_help_form_sent_back_with_an_emergency_shows_the_card(client, create_user):
-    worker = create_user()
+def card_of_an_emergency_sent_back(client, worker, country: str) -> str:
+    """The "Call now" card of the help form sent back (422, no description) with an emergency in `country`."""
     csrf = login(client, worker)
-    form = {"category": "abuse_violence", "urgency": "emergency", "description": "", "country": "SA",
+    form = {"category": "abuse_violence", "urgency": "emergency", "description": "", "country": country,
             "csrf_token": csrf}
     response = client.post("/help", data=form)
     assert response.status_code == 422
-    card = CARD.search(response.get_data(as_text=True)).group(0)
+    return CARD.search(response.get_data(as_text=True)).group(0)
+
+
+def test_help_form_sent_back_with_an_emergency_shows_the_card(client, create_user):
+    card = card_of_an_emergency_sent_back(client, create_user(), "SA")
     assert "data-hidden" not in card and "tel:911" in card and "tel:997" in card
 
 
@@ -134,3 +144,25 @@ def test_requests_page_keeps_the_card_hidden_without_an_emergency(client, create
     assert client.post("/api/v1/help-requests", json=help_body(), headers=auth(worker)).status_code == 201
     login(client, worker)
     assert "data-hidden" in CARD.search(client.get("/requests").get_data(as_text=True)).group(0)
+
+
+def test_emergency_page_shows_the_local_numbers_of_a_newly_sourced_country(client, create_user):
+    html = emergency_page_in(client, create_user(), country="PG", region="PG-NCD", city="Port Moresby")
+    section = html[html.index('id="local-emergency"'):html.index("</section>", html.index('id="local-emergency"'))]
+    hrefs = [href for href, _ in call_links(section)]
+    assert hrefs == ["tel:112", "tel:111", "tel:110"]
+    assert "Polisi" in section and "Ambulans" in section and "Pemadam kebakaran" in section
+    assert "stjohn.org.pg" in section  # the source is shown
+
+
+def test_call_now_card_of_a_newly_sourced_country_has_its_local_numbers(client, create_user):
+    card = card_of_an_emergency_sent_back(client, create_user(), "KZ")
+    local = card[card.index('data-part="local"'):]
+    assert "data-hidden" not in card and 'data-part="local" hidden' not in card
+    assert "tel:102" in local and "tel:103" in local and "tel:101" in local
+    # and the page script's table (also used offline) carries the same numbers for every country
+    html = client.get("/help").get_data(as_text=True)
+    table = json.loads(re.search(r'<script type="application/json" id="call-table">(.*?)</script>', html,
+                                 re.S).group(1))["countries"]
+    assert table["KZ"][2] == [["102", ["police"]], ["103", ["ambulance"]], ["101", ["fire"]]]
+    assert table["LA"][2] == [["1191", ["police"]], ["1195", ["ambulance"]], ["1190", ["fire"]]]

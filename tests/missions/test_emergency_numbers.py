@@ -8,8 +8,13 @@ from phonenumbers import shortnumberinfo
 from app.missions import calls
 
 # Destination countries for which no police or ambulance number with a source was found (left out,
-# never guessed). Finding one means adding it to emergency_numbers.json and removing it here.
-NOT_FOUND = {"BH", "BR", "CH", "FJ", "KH", "KZ", "LA", "MM", "MX", "NC", "NO", "PG", "RU", "TL", "UA", "UZ"}
+# never guessed), each also listed as not found in seed/SOURCES.md. Finding one means adding it to
+# emergency_numbers.json and removing it here; a new mission country must land in one or the other.
+NOT_FOUND: set[str] = set()
+# Sourced numbers that libphonenumber's short-number list (phonenumbers 9.0.43) does not know yet or
+# knows under an older plan (Laos 190/191/195, Uzbekistan 01/02/03). They need two sources of their own.
+NEWER_THAN_LIBPHONENUMBER = {("FJ", "910"), ("LA", "1190"), ("LA", "1191"), ("LA", "1195"), ("MM", "191"),
+                             ("MM", "192"), ("PG", "112"), ("UZ", "101"), ("UZ", "102"), ("UZ", "103")}
 
 
 def data() -> dict:
@@ -25,6 +30,7 @@ def test_every_destination_has_local_emergency_numbers_or_is_listed_as_not_found
     countries = set(data()["countries"])
     assert countries <= destination_countries()
     assert destination_countries() - countries == NOT_FOUND
+    assert not countries & NOT_FOUND
     assert {"MY", "SA", "TW", "HK", "SG", "AE", "QA", "KW", "OM", "JO", "KR", "JP", "BN", "TR"} <= countries
 
 
@@ -36,15 +42,33 @@ def test_every_local_number_has_a_source_and_dials_in_its_country():
             assert set(item["services"]) <= set(calls.SERVICE_LABELS), country
             number = phonenumbers.parse(item["number"], country)
             # An independent check: libphonenumber's own list of each country's short numbers.
-            assert shortnumberinfo.is_valid_short_number_for_region(number, country), (country, item["number"])
+            if (country, item["number"]) not in NEWER_THAN_LIBPHONENUMBER:
+                assert shortnumberinfo.is_valid_short_number_for_region(number, country), (country, item["number"])
 
 
 def test_police_and_ambulance_numbers_are_emergency_numbers_of_their_country():
-    known_lines = {("LK", "1990")}  # the national ambulance service, not in libphonenumber's emergency list
+    # LK 1990: the national ambulance service, not in libphonenumber's emergency list.
+    known_lines = {("LK", "1990")} | NEWER_THAN_LIBPHONENUMBER
     for country, entry in data()["countries"].items():
         for item in entry["numbers"]:
             if {"police", "ambulance"} & set(item["services"]) and (country, item["number"]) not in known_lines:
                 assert shortnumberinfo.is_emergency_number(item["number"], country), (country, item["number"])
+
+
+def test_numbers_libphonenumber_does_not_know_are_still_in_use_and_have_two_sources():
+    entries = data()["countries"]
+    for country, number in NEWER_THAN_LIBPHONENUMBER:
+        assert number in {item["number"] for item in entries[country]["numbers"]}, (country, number)
+        assert len(entries[country]["sources"]) >= 2, country
+        # Still unknown to libphonenumber: once it learns the number, take it off the list.
+        assert not shortnumberinfo.is_valid_short_number_for_region(phonenumbers.parse(number, country), country)
+
+
+def test_countries_without_numbers_are_documented_as_not_found():
+    sources_md = (calls.SEED_DIR / "SOURCES.md").read_text("utf-8")
+    section = sources_md[sources_md.index("## Local emergency numbers"):]
+    for country in NOT_FOUND:
+        assert f"`{country}`" in section, country
 
 
 def test_national_lines_callable_from_abroad_come_first_and_the_rest_are_labelled():
