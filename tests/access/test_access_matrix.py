@@ -23,10 +23,9 @@ from flask_jwt_extended import get_csrf_token
 from sqlalchemy import select
 
 from app.extensions import db
-from tests.conftest import wipe
+from tests.builders import bare_presence_body, help_body
+from tests.support.database import wipe
 from tests.support.forms import form_token
-from tests.help.conftest import help_body
-from tests.integration.conftest import presence_body
 
 ACTORS = ("anonymous", "worker", "other_worker", "staff", "other_staff", "no_mission", "admin")
 SIDES = ("own", "other")
@@ -65,7 +64,7 @@ def _help(ctx):
 
 
 def _presence(ctx):
-    return presence_body(passport_number=PASSPORT.get(ctx.actor, "C1111111"), **PLACE[ctx.side])
+    return bare_presence_body(passport_number=PASSPORT.get(ctx.actor, "C1111111"), **PLACE[ctx.side])
 
 
 def _job_order(ctx):
@@ -341,7 +340,8 @@ def build_world() -> World:
     admin = world.user("admin")
     for side, worker in (("own", "worker"), ("other", "other_worker")):
         owner = world.user(worker)
-        submit_presence(owner, PresenceInSchema().load(presence_body(passport_number=PASSPORT[worker], **PLACE[side])))
+        body = bare_presence_body(passport_number=PASSPORT[worker], **PLACE[side])
+        submit_presence(owner, PresenceInSchema().load(body))
         help_request, _ = create_help_request(owner, HelpRequestInSchema().load(help_body(**PLACE[side])))
         assert help_request.mission_id == world.mission[side]
         world.help_request[side] = help_request.id

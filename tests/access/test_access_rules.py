@@ -6,8 +6,7 @@ from app.accounts.services import create_user as make_user
 from app.errors import DomainError
 from app.extensions import db
 from app.missions.services import get_by_code
-from tests.help.conftest import help_body
-from tests.integration.conftest import presence_body
+from tests.builders import bare_presence_body, help_body
 
 
 @pytest.fixture
@@ -57,7 +56,7 @@ def test_staff_and_admins_cannot_file_help_requests_or_presence_through_the_work
     client, headers = _cookie_client(app, create_user(role=role), tokens_for)
     form = {k: v for k, v in help_body().items() if not isinstance(v, dict)}
     assert client.post("/help", data=form, headers=headers).status_code == 403
-    body = presence_body()
+    body = bare_presence_body()
     form = {k: v for k, v in body.items() if not isinstance(v, dict)}
     form.update({f"emergency_contact.{k}": v for k, v in body["emergency_contact"].items()})
     assert client.post("/presence", data=form, headers=headers).status_code == 403

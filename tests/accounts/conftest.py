@@ -1,5 +1,3 @@
-import re
-
 import pytest
 
 from tests.support.sms_gateway import SmsGateway
@@ -12,11 +10,6 @@ def sms_gateway(app, monkeypatch):
     monkeypatch.setitem(app.config, "SMS_GATEWAY_URL", gateway.url)
     yield gateway
     gateway.stop()
-
-
-def code_in(message: dict) -> str:
-    """The six-digit code in a message the gateway received."""
-    return re.search(r"\b(\d{6})\b", message["body"]["text"]).group(1)
 
 
 @pytest.fixture

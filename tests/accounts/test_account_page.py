@@ -7,15 +7,15 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.extensions import db
 from app.help.models import HelpRequest
-from tests.console.conftest import csrf, login_client  # noqa: F401 (fixture)
-from tests.integration.conftest import help_body, presence_body
+from tests.builders import bare_presence_body, help_body
+from tests.support.forms import csrf
 
 
 @pytest.fixture
 def worker_with_data(create_user, client, auth):
     """A worker with a presence report and a help request made through the API: (worker, help request json)."""
     worker = create_user(full_name="Siti Aminah")
-    assert client.put("/api/v1/presence", json=presence_body(), headers=auth(worker)).status_code == 201
+    assert client.put("/api/v1/presence", json=bare_presence_body(), headers=auth(worker)).status_code == 201
     response = client.post("/api/v1/help-requests", json=help_body(), headers=auth(worker))
     assert response.status_code == 201, response.json
     return worker, response.json

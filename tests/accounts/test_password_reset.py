@@ -10,9 +10,8 @@ from app.accounts.models import PasswordResetCode
 from app.accounts.sms import GatewaySender, NotDelivered, TextMessage
 from app.extensions import db, limiter
 from app.types import utcnow
-from tests.conftest import app_config
-
-from .conftest import code_in
+from tests.support.settings import app_config
+from tests.support.sms_gateway import code_in
 
 PHONE = "+6281234567890"
 NEW_PASSWORD = "baru-rahasia-123"

@@ -2,7 +2,7 @@
 with plain forms (no JavaScript); /login links to it."""
 import re
 
-from .conftest import code_in
+from tests.support.sms_gateway import code_in
 
 PHONE = "+6281234567890"
 

@@ -1,6 +1,11 @@
 import pytest
 
-from app.channels.services import seed_sample_agencies, seed_schemes, upsert_agencies
+from app.channels.services import (
+    get_agency,
+    seed_sample_agencies,
+    seed_schemes,
+    upsert_agencies,
+)
 from app.extensions import db
 
 
@@ -15,8 +20,6 @@ def seeded(app_ctx):
 @pytest.fixture
 def create_agency(app_ctx):
     """Factory: create_agency(licence_number=..., status=..., valid_until=...) → a committed Agency."""
-    from app.channels.services import get_agency
-
     def factory(licence_number="TEST-001", name="PT Uji Coba", status="active", valid_until=None, address=None,
                 branches=()):
         upsert_agencies([{"licence_number": licence_number, "name": name, "status": status,

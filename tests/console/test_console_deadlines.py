@@ -3,8 +3,6 @@ search box and filters as a plain GET form (issue 15, items 1 and 3)."""
 import re
 from datetime import datetime, timedelta, timezone
 
-from tests.help.conftest import clock  # noqa: F401 (fixture)
-
 
 def row_of(page: str, reference: str) -> str:
     """The queue table's row of a request."""

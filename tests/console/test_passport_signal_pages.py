@@ -1,6 +1,5 @@
 """The console shows a withheld passport as a clear badge, in Indonesian (issue 16, capability 1)."""
-from tests.help.conftest import help_body
-from tests.presence.conftest import presence_body
+from tests.builders import help_body, presence_body
 
 
 def test_withheld_passport_badge_on_queue_and_detail_pages(client, create_user, auth, login_client):

@@ -1,8 +1,6 @@
 """What browsers and proxies may keep: nothing that holds personal data; public reference answers as before."""
 import pytest
 
-from tests.console.conftest import create_request, login_client  # noqa: F401 (fixtures)
-
 WORKER_PAGES = ["/", "/presence", "/requests", "/help", "/emergency", "/account", "/offline", "/login", "/register"]
 PUBLIC = ["/api/v1/missions", "/api/v1/missions/KJRI-KOTAKINABALU", "/api/v1/missions/route?country=MY&region=MY-12",
           "/api/v1/schemes", "/api/v1/agencies", "/api/v1/openapi.json", "/api/v1/docs", "/channels",

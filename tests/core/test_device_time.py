@@ -8,9 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from app.types import clamp_device_time, utcnow
-
-from tests.help.conftest import help_body
-from tests.presence.conftest import presence_body
+from tests.builders import help_body, presence_body
 
 
 def parse(value: str) -> datetime:

@@ -7,7 +7,7 @@ from sqlalchemy import select, text
 
 from app.extensions import db, limiter
 from app.family.models import FamilyPin
-from tests.help.conftest import help_body
+from tests.builders import help_body
 from tests.support.forms import post_page_form
 
 PIN = "482913"

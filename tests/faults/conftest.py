@@ -3,7 +3,6 @@
 On PostgreSQL (DATABASE_URL set) the server gets a fresh database made for the test on the same
 cluster, so killing it never disturbs the suite's own database; on SQLite, a fresh file.
 """
-import os
 import uuid
 
 import pytest
@@ -11,8 +10,6 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.support.live_server import LiveServer
-
-FULL = os.environ.get("JEMBATAN_FULL_STORM") == "1"
 
 
 @pytest.fixture

@@ -7,12 +7,11 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.help.models import HelpRequest, HelpRequestEvent
-from tests.help.conftest import help_body
-
-from .conftest import FULL
+from tests.builders import help_body
+from tests.support.live_server import FULL_STORM
 
 STAFF = 50
-ROUNDS = 100 if FULL else 5
+ROUNDS = 100 if FULL_STORM else 5
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from app.extensions import db
 from app.missions.services import seed_missions
-from tests.conftest import app_config
+from tests.support.settings import app_config
 
 SHAPE = {"code", "status", "message", "errors"}
 

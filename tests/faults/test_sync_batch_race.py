@@ -14,9 +14,9 @@ import pytest
 from app.extensions import db
 from app.help.models import HelpRequest
 from app.sync.models import AppliedMutation
-from tests.sync.conftest import count, envelope, help_data, mutation, presence_data
-
-from .conftest import FULL
+from tests.builders import envelope, help_data, mutation, presence_data
+from tests.support.database import count
+from tests.support.live_server import FULL_STORM
 
 # kind: (its data, mutations per call, rounds in CI); 200 rounds each with JEMBATAN_FULL_STORM=1.
 KINDS = {"help_request.create": (help_data, 50, 30), "presence.upsert": (presence_data, 10, 5)}
@@ -25,7 +25,7 @@ KINDS = {"help_request.create": (help_data, 50, 30), "presence.upsert": (presenc
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_same_batch_sent_twice_at_once_in_opposite_orders(app, auth, create_user, kind):
     make_data, per_call, rounds = KINDS[kind]
-    rounds = 200 if FULL else rounds
+    rounds = 200 if FULL_STORM else rounds
     worker = create_user(role="worker")
     headers = auth(worker)
     db.session.remove()
@@ -66,7 +66,7 @@ def test_a_staff_status_change_and_a_worker_message_on_one_request_at_once(app, 
     path = f"/api/v1/queue/{request_data['id']}"
     assert app.test_client().patch(path, json={"status": "triaged"}, headers=staff_headers).status_code == 200
     db.session.remove()
-    statuses = ["in_progress", "resolved"] * (100 if FULL else 10)
+    statuses = ["in_progress", "resolved"] * (100 if FULL_STORM else 10)
     for status in statuses:
         barrier, answers = threading.Barrier(2), {}
 

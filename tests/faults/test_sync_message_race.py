@@ -7,7 +7,8 @@ import threading
 
 from app.extensions import db
 from app.help.models import HelpMessage
-from tests.sync.conftest import count, envelope, help_data, mutation
+from tests.builders import envelope, help_data, mutation
+from tests.support.database import count
 
 ROUNDS = 30
 

@@ -27,12 +27,11 @@ from sqlalchemy import create_engine, select
 
 from app.help.models import HelpMessage, HelpRequest
 from app.sync.models import AppliedMutation
+from tests.support.live_server import FULL_STORM
 
-from .conftest import FULL
-
-DEVICES, MUTATIONS = (200, 100) if FULL else (20, 30)
+DEVICES, MUTATIONS = (200, 100) if FULL_STORM else (20, 30)
 KILLS = 3
-DEADLINE_S = 900 if FULL else 120
+DEADLINE_S = 900 if FULL_STORM else 120
 REQUEST_TIMEOUT_S = 20
 CATEGORIES = ["unpaid_wages", "document_withheld", "contract_dispute", "lost_contact", "other"]
 

@@ -5,8 +5,7 @@ import uuid
 import pytest
 
 from app.help.workflow import CLOSURE_REASONS, OPEN
-
-from .conftest import help_body
+from tests.builders import help_body
 
 # How staff bring a fresh request into each open status.
 TO_STATUS = {"new": [], "triaged": ["triaged"], "in_progress": ["triaged", "in_progress"], "referred": ["referred"]}

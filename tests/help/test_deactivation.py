@@ -6,8 +6,7 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.extensions import db
-
-from .conftest import help_body
+from tests.builders import help_body
 
 
 def new_request(client, auth, worker, **fields) -> str:

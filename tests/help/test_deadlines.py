@@ -9,8 +9,7 @@ import pytest
 from app.extensions import db
 from app.help.deadlines import DEFAULT_STANDARD, standard_errors
 from app.missions.services import get_by_code
-
-from .conftest import help_body
+from tests.builders import help_body
 
 
 def at_hour(days_ago: float = 0) -> datetime:

@@ -1,5 +1,5 @@
 """Help requests from a place typed as a worker knows it: the city alone, her local phone number."""
-from .conftest import help_body
+from tests.builders import help_body
 
 
 def test_a_request_from_kota_kinabalu_without_region_reaches_kjri_kota_kinabalu(client, create_user, auth):

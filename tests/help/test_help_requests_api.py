@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.help.models import HelpMessage, HelpRequest
 from app.sync.models import Change
-
-from .conftest import help_body
+from tests.builders import help_body
 
 
 def test_create_is_201_and_routed_with_reference(client, create_user, auth):

@@ -1,7 +1,5 @@
 """A withheld passport is a protection signal in the queue (issue 16, capability 1)."""
-from tests.presence.conftest import presence_body
-
-from .conftest import help_body
+from tests.builders import help_body, presence_body
 
 
 def report_presence(client, auth, worker, **fields):

@@ -5,9 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.presence.conftest import presence_body
-
-from .conftest import help_body
+from tests.builders import help_body, presence_body
 
 
 def new_request(client, auth, worker, **fields) -> str:

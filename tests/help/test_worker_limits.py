@@ -9,10 +9,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.help.models import HelpRequest
 from app.missions.services import get_by_code
-
+from tests.builders import help_body
 from tests.support.forms import post_page_form
-
-from .conftest import help_body
 
 PER_DAY, OPEN_CAP = 5, 3
 

@@ -16,8 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from tests.help.conftest import help_body
-from tests.presence.conftest import presence_body
+from tests.builders import help_body, presence_body
 
 SHAPE = {"code", "status", "message", "errors"}
 SQL = "' OR 1=1; DROP TABLE users; --"

@@ -5,8 +5,8 @@ import pytest
 
 from app import create_app
 from app.extensions import limiter
-from tests.conftest import app_config
 from tests.support.forms import post_page_form
+from tests.support.settings import app_config
 
 SHAPE = {"code", "status", "message", "errors"}
 

@@ -3,6 +3,7 @@ one, so it used to be a 500 wherever such a value reached a query. One place (ap
 400, as JSON under /api/ and as the error page elsewhere, in the caller's language."""
 import pytest
 
+from tests.builders import presence_body
 from tests.support.forms import post_page_form
 
 SHAPE = {"code", "status", "message", "errors"}
@@ -55,8 +56,6 @@ def test_nul_in_a_page_form_is_the_400_page_and_stores_nothing(client, create_us
 
 
 def test_nul_inside_a_json_string_is_422_at_any_depth(client, create_user, auth):
-    from tests.presence.conftest import presence_body
-
     headers = auth(create_user())
     body = presence_body()
     body["emergency_contact"] = {**body["emergency_contact"], "name": "Siti\x00"}

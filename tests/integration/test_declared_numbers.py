@@ -12,10 +12,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.integration.models import Person, PersonLink, Placement
-
+from tests.builders import bare_presence_body, nik_for, placement_row, write_placements
 from tests.support.forms import post_page_form
-
-from .conftest import nik_for, placement_row, presence_body, write_placements
 
 
 def _import(tmp_path, import_file, rows, name="p.csv"):
@@ -30,7 +28,7 @@ def _match(runner):
 
 
 def _put(client, auth, worker, **fields):
-    response = client.put("/api/v1/presence", json=presence_body(**fields), headers=auth(worker))
+    response = client.put("/api/v1/presence", json=bare_presence_body(**fields), headers=auth(worker))
     assert response.status_code in (200, 201), response.json
     return response.json
 
@@ -65,7 +63,7 @@ def test_a_hundred_guessed_niks_in_one_sync_call_reveal_no_placement(tmp_path, i
     guesses = [str(int(victim["nik"]) + k) for k in range(-1, 99)]  # the victim's NIK is the second guess
     assert victim["nik"] in guesses
     mutations = [{"id": str(uuid.uuid4()), "type": "presence.upsert",
-                  "data": _without_time(presence_body(nik=nik))} for nik in guesses]
+                  "data": _without_time(bare_presence_body(nik=nik))} for nik in guesses]
     response = client.post("/api/v1/sync", json={"device_id": str(uuid.uuid4()), "cursor": None,
                                                  "mutations": mutations}, headers=auth(attacker))
     assert response.status_code == 200, response.json

@@ -3,10 +3,9 @@ import csv
 import io
 import json
 import uuid
-
-import pytest
 from datetime import datetime, timezone
 
+import pytest
 from sqlalchemy import select, update
 
 from app.extensions import db
@@ -14,8 +13,7 @@ from app.help.models import HelpMessage, HelpRequest
 from app.integration.export import EXPORT_FIELDS
 from app.integration.models import PersonLink
 from app.presence.models import PresenceReport
-
-from .conftest import placement_row, presence_body, write_placements
+from tests.builders import bare_presence_body, placement_row, write_placements
 
 
 def _export(runner, *args):
@@ -47,8 +45,8 @@ def test_export_is_incremental_and_carries_only_registry_fields(runner, create_w
     # A worker who moves: the new report and the old one (now history) are the only changes.
     db.session.execute(update(PresenceReport).values(updated_at=past))
     db.session.commit()
-    moved = client.put("/api/v1/presence", json=presence_body(passport_number="B1000001", country="HK", region=None,
-                                                              city="Hong Kong", created_at="2026-03-01T08:00:00Z"),
+    moved = client.put("/api/v1/presence", json=bare_presence_body(
+        passport_number="B1000001", country="HK", region=None, city="Hong Kong", created_at="2026-03-01T08:00:00Z"),
                        headers=auth(old))
     assert moved.status_code == 200
     later = [json.loads(line) for line in _export(runner, "--since", "2026-01-02").stdout.splitlines()]
@@ -68,8 +66,9 @@ def test_worker_exports_everything_about_themselves(client, create_worker, auth,
     worker = create_worker(full_name=row["full_name"], passport_number=row["passport_number"], nik=row["nik"],
                            employer_name=row["employer"])
     runner.invoke(args=["integration", "match"])
-    client.put("/api/v1/presence", json=presence_body(passport_number="B2000002", country="HK", region=None,
-                                                     city="Hong Kong", created_at="2026-03-01T08:00:00+08:00"),
+    client.put("/api/v1/presence", json=bare_presence_body(
+        passport_number="B2000002", country="HK", region=None, city="Hong Kong",
+        created_at="2026-03-01T08:00:00+08:00"),
                headers=auth(worker))
     request = create_help_request_via_api(worker)
     staff = create_user(role="staff")

@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 from app.crypto import blind_index
 from app.extensions import db
 from app.integration.models import Person, Placement
-
-from .conftest import PLACES, placement_row, write_placements
+from tests.builders import PLACES, placement_row, write_placements
 
 
 def _count(model) -> int:

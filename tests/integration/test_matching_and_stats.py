@@ -5,8 +5,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.integration.models import Person, PersonLink
-
-from .conftest import PLACES, placement_row, write_placements
+from tests.builders import PLACES, placement_row, write_placements
 
 MISSION_OF = {place: code for place, code in PLACES}
 

@@ -1,8 +1,7 @@
 """A report without a passport number (her passport is not with her) is no passport number to
 match on (issue 16, capability 1): placements are weighed on what she did give."""
 from app.presence.models import PresenceReport
-
-from .conftest import placement_row, presence_body, write_placements
+from tests.builders import bare_presence_body, placement_row, write_placements
 
 
 def test_a_report_without_passport_never_matches_a_placement_by_passport(tmp_path, import_file, create_user,
@@ -11,7 +10,7 @@ def test_a_report_without_passport_never_matches_a_placement_by_passport(tmp_pat
     row = placement_row(0, passport_number="")
     assert import_file(write_placements(tmp_path / "p.csv", [row]), "--no-match").exit_code == 0
     worker = create_user(full_name="Orang Lain Sekali")
-    body = presence_body(passport_status="withheld", nik=row["nik"])
+    body = bare_presence_body(passport_status="withheld", nik=row["nik"])
     body.pop("passport_number")
     assert client.put("/api/v1/presence", json=body, headers=auth(worker)).status_code == 201
 

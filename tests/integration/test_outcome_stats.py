@@ -7,8 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.console.conftest import login_client  # noqa: F401 (fixture)
-from tests.help.conftest import clock, help_body  # noqa: F401 (fixture)
+from tests.builders import help_body
 
 HOUR = timedelta(hours=1)
 

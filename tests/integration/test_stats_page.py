@@ -5,8 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.console.conftest import login_client  # noqa: F401 (fixture)
-from tests.integration.conftest import placement_row, write_placements
+from tests.builders import placement_row, write_placements
 
 SECTIONS = {"countries": "country", "missions": "code"}
 
@@ -166,10 +165,11 @@ def test_svg_and_table_carry_the_figures_of_the_api(stats_data, create_user, log
 
 
 def test_admin_can_narrow_to_one_mission(stats_data, create_user, login_client):
+    from sqlalchemy import select
+
+    from app.extensions import db
     from app.integration.stats import compute_stats
     from app.missions.models import Mission
-    from app.extensions import db
-    from sqlalchemy import select
 
     admin_client = login_client(create_user(role="admin"))
     response = admin_client.get("/console/stats?lang=en&mission=KJRI-HONGKONG")

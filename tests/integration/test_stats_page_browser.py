@@ -1,7 +1,7 @@
 """The console statistics page in Chromium, in Indonesian and English: the server-drawn SVG charts are visible."""
 import pytest
 
-from tests.integration.conftest import help_body, presence_body
+from tests.builders import bare_presence_body, help_body
 
 pytestmark = pytest.mark.browser
 
@@ -9,7 +9,7 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize("lang,heading", [("id", "Pekerja per negara"), ("en", "Workers per country")])
 def test_stats_page_renders_its_charts(browser, live_server, login, tmp_path, lang, heading):  # noqa: F811
     worker = live_server.create_worker()
-    status, body = live_server.api("PUT", "/api/v1/presence", presence_body(), token=worker["access_token"])
+    status, body = live_server.api("PUT", "/api/v1/presence", bare_presence_body(), token=worker["access_token"])
     assert status == 201, body
     for category in ("unpaid_wages", "unpaid_wages", "trafficking"):
         status, body = live_server.api("POST", "/api/v1/help-requests", help_body(category=category),

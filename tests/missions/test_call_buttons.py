@@ -3,8 +3,7 @@ import json
 import re
 
 from app.extensions import db
-from tests.help.conftest import help_body
-from tests.presence.conftest import presence_body
+from tests.builders import help_body, presence_body
 from tests.support.forms import post_page_form
 
 LINK = re.compile(r'<a class="call[^"]*" href="([^"]+)"[^>]*>(.*?)</a>', re.S)

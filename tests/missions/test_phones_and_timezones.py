@@ -11,7 +11,7 @@ from app.missions.models import Mission
 from app.missions.phones import PHONE_KINDS, PhoneTextError, dial_href, parse_phone_text
 from app.missions.services import get_by_code, seed_missions
 from app.missions.timezones import UnknownTimezone, mission_timezone
-from tests.presence.conftest import presence_body
+from tests.builders import presence_body
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 

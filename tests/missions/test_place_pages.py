@@ -3,8 +3,8 @@ import re
 
 from app.extensions import db
 from app.presence.services import current_presence
+from tests.builders import presence_data
 from tests.support.forms import post_page_form
-from tests.sync.conftest import presence_data
 
 
 def login(client, user):

@@ -6,6 +6,7 @@ import pytest
 from cryptography.fernet import InvalidToken
 
 from app import crypto
+from tests.builders import placement_row, presence_body, write_placements
 
 
 def new_key() -> str:
@@ -49,7 +50,7 @@ def keys_restored(app):
 
 
 def test_rotating_data_key_keeps_every_record_readable_and_findable(app, client, auth, create_user, runner,
-                                                                    make_presence_body, keys_restored):
+                                                                    keys_restored):
     from sqlalchemy import select
 
     from app.extensions import db
@@ -57,7 +58,7 @@ def test_rotating_data_key_keeps_every_record_readable_and_findable(app, client,
     from app.presence.services import find_by_passport
 
     worker = create_user(role="worker")
-    body = make_presence_body(passport_number="B 7654321", nik="3201234567890999")
+    body = presence_body(passport_number="B 7654321", nik="3201234567890999")
     assert client.put("/api/v1/presence", json=body, headers=auth(worker)).status_code == 201
     before = db.session.scalar(select(PresenceReport))
     db.session.expunge_all()
@@ -112,7 +113,6 @@ def test_after_rotation_imported_placements_read_and_a_reimport_changes_nothing(
 
     from app.extensions import db
     from app.integration.models import Placement
-    from tests.integration.conftest import placement_row, write_placements
 
     path = write_placements(tmp_path / "placements.csv", [placement_row(i) for i in range(3)])
     assert "created 3," in runner.invoke(args=["integration", "import-placements", path]).output

@@ -12,10 +12,8 @@ from sqlalchemy import select, update
 from app.extensions import db
 from app.presence.models import PresenceReport
 from app.types import utcnow
-
+from tests.builders import presence_body
 from tests.support.forms import post_page_form
-
-from .conftest import presence_body
 
 PASSPORTS = ["X1000001", "X1000002", "X1000003", "X1000004"]
 NIKS = ["3201234567890001", "3201234567890002", "3201234567890003", "3201234567890004"]

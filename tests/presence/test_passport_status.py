@@ -10,9 +10,9 @@ from sqlalchemy import select, text
 from app import crypto
 from app.extensions import db
 from app.presence.models import PresenceReport
+from tests.builders import presence_body
 from tests.support.forms import post_page_form
 
-from .conftest import presence_body
 from .test_crypto import new_key
 
 OTHER = "KTP 3201234567890123, izin kerja PLKS 778899"

@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.presence.models import PresenceReport
 from app.sync.models import Change
-
-from .conftest import presence_body
+from tests.builders import presence_body
 
 
 def put(client, headers, body):

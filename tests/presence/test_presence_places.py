@@ -1,5 +1,5 @@
 """Lapor diri as a worker types it: the city without its region, phones as dialled at home."""
-from .conftest import presence_body
+from tests.builders import presence_body
 
 
 def test_region_left_out_is_inferred_from_the_city_stored_and_answered(client, create_user, auth):

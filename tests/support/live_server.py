@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 START_TIMEOUT_S = 30
 STOP_TIMEOUT_S = 10
+# JEMBATAN_FULL_STORM=1: the fault tests run their full number of rounds, devices and mutations.
+FULL_STORM = os.environ.get("JEMBATAN_FULL_STORM") == "1"
 
 SETUP_SCRIPT = """
 from app import create_app

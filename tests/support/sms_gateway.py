@@ -1,6 +1,7 @@
 """A real HTTP SMS gateway on 127.0.0.1 for tests: it records what the app POSTs to it."""
 import json
 import queue
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -47,3 +48,8 @@ class SmsGateway:
         except queue.Empty:
             return True
         return False
+
+
+def code_in(message: dict) -> str:
+    """The six-digit code in a message the gateway received."""
+    return re.search(r"\b(\d{6})\b", message["body"]["text"]).group(1)

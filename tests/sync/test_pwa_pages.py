@@ -5,10 +5,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.help.models import HelpRequest
-
+from tests.builders import envelope, presence_data
 from tests.support.forms import post_page_form
-
-from .conftest import presence_data
 
 
 def login(client, user):
@@ -118,8 +116,6 @@ def test_session_refresh_rotates_the_cookies(client, worker):
 
 
 def test_page_scripts_sync_with_the_login_cookie_and_its_csrf_header(client, worker):
-    from .conftest import envelope
-
     csrf = login(client, worker)
     assert client.post("/api/v1/sync", json=envelope()).status_code == 401  # cookie without CSRF header
     r = client.post("/api/v1/sync", json=envelope(), headers={"X-CSRF-TOKEN": csrf})

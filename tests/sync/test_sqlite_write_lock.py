@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from .conftest import envelope, help_data, mutation
+from tests.builders import envelope, help_data, mutation
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ import pytest
 from app.extensions import db
 from app.sync.feed import record_change
 from app.sync.models import AppliedMutation, Change
-
-from .conftest import count, envelope, mutation, presence_data
-
+from tests.builders import envelope, mutation, presence_data
+from tests.support.database import count
 
 
 def test_presence_upsert_applies_and_answers_record_id(sync, worker):
@@ -181,8 +180,8 @@ def test_concurrent_identical_calls_apply_once(app, auth, worker):
 
 def _feed(worker, n):
     """n presence reports in the feed (as history: the oldest stays current); returns their ids."""
-    from app.presence.services import submit_presence
     from app.presence.schemas import PresenceInSchema
+    from app.presence.services import submit_presence
 
     ids = []
     for i in range(n):

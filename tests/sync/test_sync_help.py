@@ -3,8 +3,8 @@ import uuid
 
 from app.extensions import db
 from app.help import services as help_services
-
-from .conftest import count, envelope, help_data, mutation
+from tests.builders import envelope, help_data, mutation
+from tests.support.database import count
 
 
 def test_a_message_may_refer_to_a_request_created_earlier_in_the_same_call(sync, worker):

@@ -10,8 +10,8 @@ from app.extensions import db
 from app.help.models import HelpMessage, HelpRequest
 from app.presence.models import PresenceReport
 from app.sync.models import AppliedMutation, Change
-
-from .conftest import count, envelope, help_data, mutation, presence_data
+from tests.builders import envelope, help_data, mutation, presence_data
+from tests.support.database import count
 
 SURROGATE = "Gaji belum dibayar \ud800"  # a lone UTF-16 surrogate: "\ud800" in the JSON text
 

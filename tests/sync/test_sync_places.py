@@ -1,5 +1,5 @@
 """Sync takes places and phones as the REST calls do: region from the city, phones to E.164."""
-from .conftest import envelope, help_data, mutation, presence_data
+from tests.builders import envelope, help_data, mutation, presence_data
 
 
 def test_sync_infers_the_region_and_reads_local_phones(client, worker, auth):

@@ -8,8 +8,8 @@ from app.extensions import db
 from app.help.models import HelpRequest
 from app.sync.models import AppliedMutation
 from app.types import utcnow
-
-from .conftest import count, envelope, help_data, mutation
+from tests.builders import envelope, help_data, mutation
+from tests.support.database import count
 
 
 def _age(mutation_id: str, days: int) -> None:

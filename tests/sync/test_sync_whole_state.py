@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from tests.sync.conftest import envelope, help_data, mutation, presence_data
+from tests.builders import envelope, help_data, mutation, presence_data
 
 
 def _pull_all(sync, worker, cursor=None, device_id=None):
