@@ -52,6 +52,28 @@ def _disposable_worker(ctx):
     return {"user_id": ctx.world.new_actor("worker").id}
 
 
+def _assisted_worker(ctx):
+    """A worker registered (with her consent) by the staff of `side`'s mission, for the assist pages."""
+    from app.assist.services import register_worker
+
+    helper = ctx.world.user("staff" if ctx.side == "own" else "other_staff")
+    worker, _filing = register_worker(helper, {"full_name": "Dibantu", "consent": "spoken_in_person",
+                                               "recorded_by": "Ani", "agreed": True})
+    db.session.commit()
+    return {"worker_id": worker.id}
+
+
+CONSENT = {"consent": "spoken_in_person", "recorded_by": "Ani", "agreed": "yes"}
+
+
+def _filed_help(ctx):
+    return {**_flat({k: v for k, v in _help(ctx).items() if k not in ("location", "created_at")}), **CONSENT}
+
+
+def _filed_presence(ctx):
+    return {**_flat({k: v for k, v in _presence(ctx).items() if k != "created_at"}), **CONSENT}
+
+
 def _disposable_staff(ctx):
     return {"user_id": ctx.world.new_actor("staff").id}
 
@@ -182,6 +204,22 @@ ROWS = [
     row("GET /channels/<slug>", "200"),
     row("GET /cleared", "200"),
     row("GET /console", "login 403 403 200 200 403 200"),
+    row("GET /console/assist", "login 403 403 200 200 403 403"),
+    row("GET /console/assist/register", "login 403 403 200 200 403 403"),
+    row("POST /console/assist/register", "401 403 403 303 303 403 403",
+        form=lambda ctx: {"full_name": "Pekerja Dibantu", **CONSENT}),
+    row("GET /console/assist/workers/<uuid:worker_id>", "login 403 403 200|404 404|200 403 403",
+        values=_assisted_worker),
+    row("GET /console/assist/workers/<uuid:worker_id>/help", "login 403 403 200|404 404|200 403 403",
+        values=_assisted_worker),
+    row("POST /console/assist/workers/<uuid:worker_id>/help", "401 403 403 303|404 404|303 403 403",
+        form=_filed_help, values=_assisted_worker),
+    row("GET /console/assist/workers/<uuid:worker_id>/presence", "login 403 403 200|404 404|200 403 403",
+        values=_assisted_worker),
+    row("POST /console/assist/workers/<uuid:worker_id>/presence", "401 403 403 303|404 404|303 403 403",
+        form=_filed_presence, values=_assisted_worker),
+    row("POST /console/assist/workers/<uuid:worker_id>/handover", "401 403 403 200|404 404|200 403 403",
+        form=lambda ctx: {"phone": "+6281" + str(uuid.uuid4().int)[:9]}, values=_assisted_worker),
     row("GET /console/audit", "login 403 403 403 403 403 200"),
     row("GET /console/proposals", "login 403 403 403 403 403 200"),
     row("GET /console/job-orders", "login 403 403 200 200 403 200"),
