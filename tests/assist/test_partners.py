@@ -226,3 +226,33 @@ def test_hand_over_then_she_logs_in_and_sees_who_filed_for_her(
     assert post_form(desk, f"/console/assist/workers/{worker_id}/help", **_help_form()).status_code == 409
     assert post_form(desk, f"/console/assist/workers/{worker_id}/handover", phone="+6281277776666").status_code == 409
     assert "Sri Wahyuni" in desk.get("/console/assist").text
+
+
+def test_her_deletion_takes_the_filings_about_her_too(create_partner, login_client, post_form, client):
+    desk = login_client(create_partner())
+    worker_id = _worker_id(_register(desk, post_form, phone="+6281255554444"))
+    assert post_form(desk, f"/console/assist/workers/{worker_id}/help", **_help_form()).status_code == 303
+    handed = post_form(desk, f"/console/assist/workers/{worker_id}/handover")
+    code = "".join(re.search(r'id="code"><strong>(\d{3}) (\d{3})</strong>', handed.text).groups())
+    tokens = client.post("/api/v1/auth/password-reset/confirm",
+                         json={"phone": "+6281255554444", "code": code, "password": "punya-saya-sendiri"}).json
+    deleted = client.delete("/api/v1/me", json={"confirm": True},
+                            headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    assert deleted.status_code == 204
+    _fresh()
+    assert db.session.query(Filing).count() == 0
+    assert desk.get(f"/console/assist/workers/{worker_id}").status_code == 404
+    assert "Sri Wahyuni" not in desk.get("/console/assist").text
+
+
+def test_an_admin_sees_partner_accounts_among_the_staff(create_partner, create_user, login_client):
+    create_partner()
+    page = login_client(create_user(role="admin")).get("/console/staff").text
+    assert ORGANISATION in page and "Organisasi mitra" in page
+
+
+def test_a_partners_menu_holds_only_its_filing_pages(create_partner, login_client):
+    html = login_client(create_partner()).get("/console/assist/register?lang=en").text
+    header = html.split('<header class="bar">', 1)[1].split("</header>", 1)[0]
+    links = re.findall(r'<a class="console-link" href="([^"]+)"(?: aria-current="([^"]+)")?>', header)
+    assert links == [("/console/assist", ""), ("/console/assist/register", "page")]
