@@ -91,25 +91,25 @@ def _still_assisted(registration: Filing) -> None:
         raise DomainError(409, _("She holds her account now: she files for herself, or asks the mission."))
 
 
-def file_presence(helper: User, worker_id, data: dict, consent: dict) -> PresenceReport:
-    """Her lapor diri (loaded by PresenceInSchema), filed for her through the presence service."""
+def _file_with(create, entity: str, helper: User, worker_id, data: dict, consent: dict):
+    """Make her record through its feature's own service (`create(worker, data)`), then say who filed it."""
     worker, registration = assisted_worker(helper, worker_id)
     _still_assisted(registration)
-    report, created = submit_presence(worker, data)
-    if created:
-        _file(helper, worker, PRESENCE, report.id, consent)
-    return report
+    record, created = create(worker, data)
+    if created:  # the same form sent twice (its `id` again) is a replay, filed once
+        _file(helper, worker, entity, record.id, consent)
+    return record
+
+
+def file_presence(helper: User, worker_id, data: dict, consent: dict) -> PresenceReport:
+    """Her lapor diri (loaded by PresenceInSchema), filed for her through the presence service."""
+    return _file_with(submit_presence, PRESENCE, helper, worker_id, data, consent)
 
 
 def file_help_request(helper: User, worker_id, data: dict, consent: dict) -> HelpRequest:
     """Her help request (loaded by HelpRequestInSchema), filed for her through the help service: it
     routes, counts against her limits and enters the queue as any other."""
-    worker, registration = assisted_worker(helper, worker_id)
-    _still_assisted(registration)
-    help_request, created = create_help_request(worker, data)
-    if created:
-        _file(helper, worker, HELP_REQUEST, help_request.id, consent)
-    return help_request
+    return _file_with(create_help_request, HELP_REQUEST, helper, worker_id, data, consent)
 
 
 def my_filings(helper: User, cursor: str | None = None, limit: int = 50) -> dict:

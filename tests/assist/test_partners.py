@@ -256,3 +256,14 @@ def test_a_partners_menu_holds_only_its_filing_pages(create_partner, login_clien
     header = html.split('<header class="bar">', 1)[1].split("</header>", 1)[0]
     links = re.findall(r'<a class="console-link" href="([^"]+)"(?: aria-current="([^"]+)")?>', header)
     assert links == [("/console/assist", ""), ("/console/assist/register", "page")]
+
+
+def test_the_same_form_sent_twice_files_once(create_partner, login_client, post_form):
+    desk = login_client(create_partner())
+    worker_id = _worker_id(_register(desk, post_form))
+    form = _help_form()
+    for _ in range(2):
+        assert post_form(desk, f"/console/assist/workers/{worker_id}/help", **form).status_code == 303
+    _fresh()
+    assert db.session.query(HelpRequest).count() == 1
+    assert db.session.query(Filing).filter_by(entity="help_request").count() == 1
