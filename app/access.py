@@ -127,7 +127,8 @@ def may_read_filing(user, helper_id: uuid.UUID | None) -> bool:
 
 def may_file_for(user, registered_by, mission_id: uuid.UUID | None) -> bool:
     """May `user` file for a worker that `registered_by` registered for `mission_id` (the registering
-    account's mission)? That account itself, or staff of the same mission; nobody once she holds it."""
+    account's mission)? That account itself, or staff of the same mission. (Once she holds her account
+    nobody files for her: app.assist checks the hand-over.)"""
     if not can(user, ASSIST) or registered_by is None:
         return False
     if user.id == registered_by:
