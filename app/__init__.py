@@ -33,13 +33,15 @@ PAGE_BLUEPRINTS = [
     "app.console.admin_views:bp",
     "app.console.export_views:bp",
     "app.console.staff_views:bp",
+    "app.assist.views:bp",
+    
     "app.accounts.views:bp",
     "app.family.views:bp",
     "app.api_docs:bp",
     "app.accounts.views:reset_bp",
 ]
 # Models modules imported so that metadata (and Alembic) sees every table.
-MODEL_MODULES = ["app.accounts.models", "app.missions.models", "app.sync.models", "app.presence.models", "app.help.models", "app.audit.models", "app.channels.models", "app.integration.models", "app.family.models"]
+MODEL_MODULES = ["app.accounts.models", "app.missions.models", "app.sync.models", "app.presence.models", "app.help.models", "app.audit.models", "app.channels.models", "app.integration.models", "app.family.models", "app.assist.models"]
 
 
 def _load(path: str):

@@ -7,6 +7,9 @@ services ask `mission_scope` (which mission's records a reader sees) and
 `may_act_for_mission` (may this account act on that mission's record). Adding a role (e.g. a
 `partner` organisation of one mission) is one more row here, and nothing else.
 
+A `partner` is a community organisation or shelter a mission designates: it may only register
+workers and file for them (`ASSIST`), and sees only what it filed itself (`may_read_filing`).
+
 A role that reaches one mission but whose account has none may do nothing at all: a
 misconfigured staff account is refused (403), never shown everything or an empty list.
 """
@@ -17,7 +20,7 @@ from functools import wraps
 from .errors import DomainError
 from .i18n import _
 
-WORKER, STAFF, ADMIN = "worker", "staff", "admin"
+WORKER, STAFF, ADMIN, PARTNER = "worker", "staff", "admin", "partner"
 
 # How far a role reaches.
 OWN, MISSION, ALL = "own", "mission", "all"
@@ -30,6 +33,7 @@ JOB_ORDERS = "job_orders"    # record job orders for a mission's jurisdiction, l
 AUDIT = "audit"              # the audit trail of reads of personal data
 MATCHING = "matching"        # decide SISKOP2MI record-matching proposals
 ACCOUNTS = "accounts"        # close any account (an abusive worker's, an off-boarded colleague's)
+ASSIST = "assist"            # register a worker and file her lapor diri and help requests, with her consent
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,8 @@ class Role:
 
 ROLES: dict[str, Role] = {role.name: role for role in (
     Role(WORKER, OWN, frozenset({OWN_RECORDS}), made_by_cli=False),
-    Role(STAFF, MISSION, frozenset({QUEUE, STATS, JOB_ORDERS})),
+    Role(STAFF, MISSION, frozenset({QUEUE, STATS, JOB_ORDERS, ASSIST})),
+    Role(PARTNER, MISSION, frozenset({ASSIST})),
     Role(ADMIN, ALL, frozenset({QUEUE, STATS, JOB_ORDERS, AUDIT, MATCHING, ACCOUNTS})),
 )}
 
@@ -112,6 +117,23 @@ def may_act_for_mission(user, capability: str, mission_id: uuid.UUID | None) -> 
     if role.reach == ALL:
         return True
     return role.reach == MISSION and mission_id is not None and user.mission_id == mission_id
+
+
+def may_read_filing(user, helper_id: uuid.UUID | None) -> bool:
+    """May `user` read a filing made on a worker's behalf by `helper_id`? Only the account that filed it
+    (a partner never sees another's; staff see their mission's filings in the queue, as any request)."""
+    return can(user, ASSIST) and helper_id is not None and user.id == helper_id
+
+
+def may_file_for(user, registered_by, mission_id: uuid.UUID | None) -> bool:
+    """May `user` file for a worker that `registered_by` registered for `mission_id` (the registering
+    account's mission)? That account itself, or staff of the same mission. (Once she holds her account
+    nobody files for her: app.assist checks the hand-over.)"""
+    if not can(user, ASSIST) or registered_by is None:
+        return False
+    if user.id == registered_by:
+        return True
+    return QUEUE in role_of(user).capabilities and may_act_for_mission(user, ASSIST, mission_id)
 
 
 def needs_mission(role_name: str) -> bool:

@@ -50,18 +50,18 @@ def seed_command(sample: bool):
     db.session.commit()
 
 
-users = AppGroup("users", help="Staff and admin accounts.")
+users = AppGroup("users", help="Staff, admin and partner-organisation accounts.")
 
 
 @users.command("create")
 @click.option("--role", type=click.Choice(access.cli_roles()), required=True)
-@click.option("--mission", "mission_code", help="Mission code, required for staff (e.g. KJRI-KOTAKINABALU).")
+@click.option("--mission", "mission_code", help="Mission code, required for staff and partners (e.g. KJRI-KOTAKINABALU).")
 @click.option("--email", required=True)
 @click.option("--name", "full_name", default=None, help="Full name (defaults to the email).")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--language", type=click.Choice(LANGUAGES), default="id")
 def create_user_command(role, mission_code, email, full_name, password, language):
-    """Create a staff or admin account."""
+    """Create a staff, admin or partner (a community organisation of one mission) account."""
     from .accounts.services import AccountError, create_user
     from .missions.services import get_by_code
 

@@ -206,3 +206,22 @@ def write_placements(path, rows, fmt=None) -> str:
             for row in rows:
                 out.write(json.dumps({k: v for k, v in row.items() if v not in ("", None)}) + "\n")
     return str(path)
+
+
+def flat_form(body: dict) -> dict:
+    """An API body as a plain page form (nested objects as `a.b`, numbers as text)."""
+    form = {}
+    for key, value in body.items():
+        if isinstance(value, dict):
+            form.update({f"{key}.{k}": str(v) for k, v in value.items()})
+        elif value is not None:
+            form[key] = str(value)
+    return form
+
+
+# Filing on someone's behalf (tests/assist): a partner organisation and the consent it records.
+ORGANISATION = "Rumah Singgah Sabah"
+
+
+def consent(**overrides) -> dict:
+    return {"consent": "spoken_in_person", "recorded_by": "Ani Lestari", "agreed": "yes", **overrides}

@@ -113,6 +113,14 @@ def issue_staff_code(staff: User, help_request) -> tuple[User, str]:
     return worker, code
 
 
+def issue_handover_code(helper: User, worker: User) -> str:
+    """A code with which a worker registered with someone's help sets her own password at hand-over
+    (app.assist decides who may ask, and audits it); shown once to the helper, who gives it to her."""
+    code = _new_code()
+    _store(worker, "staff", code, issued_by=helper)
+    return code
+
+
 def reset_password(phone: str, code: str, password: str) -> User | None:
     """Set a new password for the account of `phone` with a live code, and end every earlier login.
 

@@ -22,7 +22,7 @@ bp = Blueprint("console_staff", __name__, url_prefix="/console", template_folder
 
 admin_only = access.requires(access.ACCOUNTS)
 
-ROLE_LABELS = {"staff": _l("Staff"), "admin": _l("Administrator")}
+ROLE_LABELS = {"staff": _l("Staff"), "admin": _l("Administrator"), "partner": _l("Partner organisation")}
 DONE = {"staff_deactivated": _l("The account has been deactivated: its sessions have ended and it can no longer log in.")}
 
 

@@ -99,6 +99,10 @@ class HelpRequest(db.Model):
                          cascade="all, delete-orphan", passive_deletes=True)
     history = relationship("HelpRequestEvent", order_by="HelpRequestEvent.created_at", lazy="select",
                            cascade="all, delete-orphan", passive_deletes=True)
+    # Filed on the worker's behalf by a partner or the mission's staff (app.assist): who, when, how she agreed.
+    filing = relationship("Filing", primaryjoin="and_(foreign(Filing.entity_id) == HelpRequest.id, "
+                                                "Filing.entity == 'help_request')",
+                          viewonly=True, uselist=False, lazy="select")
 
     @property
     def location(self) -> dict | None:

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, post_load, pre_dump, validate, validates_schema
 
+from ..assist.filed_by import FiledBySchema
 from ..i18n import _
 from ..missions.schemas import MissionSchema, complete_place, place_errors
 from ..presence.models import PASSPORT_STATUSES
@@ -158,6 +159,9 @@ class HelpRequestSchema(Schema):
     mission = fields.Nested(MissionSchema, allow_none=True)
     messages = fields.List(fields.Nested(MessageSchema))
     history = fields.List(fields.Nested(StatusEventSchema), attribute="status_history")
+    filed_by = fields.Nested(FiledBySchema, attribute="filing", allow_none=True,
+                             metadata={"description": "Who filed it on the worker's behalf, with her consent; "
+                                                      "null when she filed it herself"})
     created_at = UTCDateTimeField()
     received_at = UTCDateTimeField()
     updated_at = UTCDateTimeField()
@@ -214,6 +218,9 @@ class QueueItemSchema(Schema):
         "enum": list(PASSPORT_STATUSES), "description": "Where her passport is, per her current presence report"})
     passport_withheld = fields.Function(lambda r: PASSPORT_WITHHELD in r.signals, metadata={"type": "boolean"})
     signals = fields.List(fields.String(metadata={"enum": list(SIGNALS)}))
+    filed_by = fields.Nested(FiledBySchema, attribute="filing", allow_none=True,
+                             metadata={"description": "Who filed it on the worker's behalf (a partner or staff), "
+                                                      "with her consent; null when she filed it herself"})
 
     @pre_dump(pass_collection=True)
     def _signals(self, data, many, **_kwargs):

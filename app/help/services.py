@@ -5,6 +5,7 @@ import uuid
 
 from sqlalchemy import exists, func, select, update as sql_update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..errors import DomainError
 from ..extensions import db
@@ -177,7 +178,7 @@ def get_for_worker(user, help_request_id) -> HelpRequest:
 
 def list_for_worker(user, cursor: str | None = None, limit: int = 50) -> dict:
     """The worker's requests, newest first: {items, next_cursor}."""
-    stmt = select(HelpRequest).where(HelpRequest.user_id == user.id)
+    stmt = select(HelpRequest).where(HelpRequest.user_id == user.id).options(selectinload(HelpRequest.filing))
     return keyset_page(stmt, [(HelpRequest.created_at, "desc"), (HelpRequest.id, "desc")],
                        lambda r: (r.created_at, r.id), cursor=cursor, limit=limit, scope="my-help-requests")
 
@@ -304,7 +305,7 @@ def queue(user, status=None, category=None, assignee_me: bool = False, cursor: s
         found = stmt.where(search_clause(q, lambda: _countries_served(scope)))
         row = aliased(HelpRequest, found.offset(0).subquery())
         stmt = select(row)
-    stmt = stmt.options(joinedload(row.assignee))
+    stmt = stmt.options(joinedload(row.assignee), selectinload(row.filing))
     order = [(row.band, "asc"), (row.created_at, "asc"), (row.id, "asc")]
     return keyset_page(stmt, order, lambda r: (r.band, r.created_at, r.id), cursor=cursor, limit=limit,
                        scope=f"queue:{scope}")

@@ -73,6 +73,10 @@ class PresenceReport(TimestampMixin, db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     mission = relationship("Mission", lazy="joined")
+    # Filed on the worker's behalf by a partner or the mission's staff (app.assist): who, when, how she agreed.
+    filing = relationship("Filing", primaryjoin="and_(foreign(Filing.entity_id) == PresenceReport.id, "
+                                                "Filing.entity == 'presence')",
+                          viewonly=True, uselist=False, lazy="select")
 
     @property
     def passport_number(self) -> str | None:

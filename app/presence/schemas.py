@@ -4,6 +4,7 @@ from collections.abc import Mapping
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
+from ..assist.filed_by import FiledBySchema
 from ..i18n import _, _l
 from ..missions.schemas import MissionSchema, complete_place, place_errors
 from ..schemas import CalendarDate, StrictSchema, Text, UTCDateTimeField
@@ -168,6 +169,9 @@ class PresenceSchema(Schema):
     emergency_contact = fields.Nested(EmergencyContactOutSchema)
     is_current = fields.Boolean()
     mission = fields.Nested(MissionSchema, allow_none=True)
+    filed_by = fields.Nested(FiledBySchema, attribute="filing", allow_none=True,
+                             metadata={"description": "Who filed it on the worker's behalf, with her consent; "
+                                                      "null when she filed it herself"})
     created_at = UTCDateTimeField()
     received_at = UTCDateTimeField()
 

@@ -79,7 +79,8 @@ def login():
                 pass
         user = accounts.authenticate(identifier, request.form.get("password", ""))
         if user is not None:
-            default = "/console" if access.can(user, access.QUEUE) else url_for("pwa.home")
+            default = ("/console" if access.can(user, access.QUEUE)
+                       else "/console/assist" if access.can(user, access.ASSIST) else url_for("pwa.home"))
             return _login_response(user, _next(default))
         error = _("Wrong phone number, email or password.")
     return render_template("pwa/login.html", error=error, next_path=_next(""), phone_countries=_phone_countries()), \
@@ -209,6 +210,8 @@ def _labels() -> dict:
         "reference": _("Reference"),
         "call": calls.script_labels(),
         "sent_to": _("Sent to %(mission)s"),
+        # A request someone filed for her (app.assist): `filed_by` of the API's answer.
+        "filed_by": _("Sent for you by %(name)s (%(organisation)s) on %(day)s, as you agreed."),
         "received_by": _("Received by %(mission)s"),
         # Missions as workers name them ("KJRI Kota Kinabalu"); in English by their full name.
         "mission_kinds": {} if str(get_locale()) == "en" else SHORT_KINDS_ID,

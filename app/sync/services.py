@@ -490,9 +490,11 @@ def _entity_readers() -> dict:
     return {
         # A request is served with its messages and history: loaded for the whole page at once.
         "help_request": (HelpRequest, _schema("app.help.schemas:HelpRequestSchema"),
-                         (selectinload(HelpRequest.messages), selectinload(HelpRequest.history))),
+                         (selectinload(HelpRequest.messages), selectinload(HelpRequest.history),
+                          selectinload(HelpRequest.filing))),
         "message": (HelpMessage, _schema("app.help.schemas:MessageSchema"), ()),
-        "presence": (PresenceReport, _schema("app.presence.schemas:PresenceSchema"), ()),
+        "presence": (PresenceReport, _schema("app.presence.schemas:PresenceSchema"),
+                     (selectinload(PresenceReport.filing),)),
     }
 
 

@@ -217,6 +217,11 @@ function requestItem(item, messages) {
   if (item.server) {
     li.append(el('p', { class: 'muted' }, `${L.reference}: ${view.reference || ''} · `,
       el('span', { class: 'badge', 'data-status': view.status }, L.status?.[view.status] || view.status)));
+    if (view.filed_by && L.filed_by) {
+      // Someone filed it for her, with her consent (app.assist): she sees who and when.
+      li.append(el('p', { class: 'filed-by muted' }, L.filed_by.replace('%(name)s', view.filed_by.name)
+        .replace('%(organisation)s', view.filed_by.organisation).replace('%(day)s', (view.filed_by.at || '').slice(0, 10))));
+    }
     if (view.closure_reason) {
       li.append(el('p', { class: 'closure', 'data-closure': view.closure_reason }, L.closure?.[view.closure_reason] || ''));
     }

@@ -23,7 +23,7 @@ from flask_jwt_extended import get_csrf_token
 from sqlalchemy import select
 
 from app.extensions import db
-from tests.builders import bare_presence_body, help_body
+from tests.builders import bare_presence_body, flat_form, help_body
 from tests.support.database import wipe
 from tests.support.forms import form_token
 
@@ -49,6 +49,28 @@ def _disposable_request(ctx):
 
 def _disposable_worker(ctx):
     return {"user_id": ctx.world.new_actor("worker").id}
+
+
+def _assisted_worker(ctx):
+    """A worker registered (with her consent) by the staff of `side`'s mission, for the assist pages."""
+    from app.assist.services import register_worker
+
+    helper = ctx.world.user("staff" if ctx.side == "own" else "other_staff")
+    worker, _filing = register_worker(helper, {"full_name": "Dibantu", "consent": "spoken_in_person",
+                                               "recorded_by": "Ani", "agreed": True})
+    db.session.commit()
+    return {"worker_id": worker.id}
+
+
+CONSENT = {"consent": "spoken_in_person", "recorded_by": "Ani", "agreed": "yes"}
+
+
+def _filed_help(ctx):
+    return {**flat_form({k: v for k, v in _help(ctx).items() if k not in ("location", "created_at")}), **CONSENT}
+
+
+def _filed_presence(ctx):
+    return {**flat_form({k: v for k, v in _presence(ctx).items() if k != "created_at"}), **CONSENT}
 
 
 def _disposable_staff(ctx):
@@ -77,15 +99,6 @@ def _register(_ctx):
     return {"phone": "+6281" + str(uuid.uuid4().int)[:9], "password": PASSWORD, "full_name": "Pendaftar Baru"}
 
 
-def _flat(body: dict) -> dict:
-    """An API body as a plain form (nested objects as `a.b`, numbers as text)."""
-    form = {}
-    for key, value in body.items():
-        if isinstance(value, dict):
-            form.update({f"{key}.{k}": str(v) for k, v in value.items()})
-        elif value is not None:
-            form[key] = str(value)
-    return form
 
 
 @dataclass
@@ -181,11 +194,27 @@ ROWS = [
     row("GET /channels/<slug>", "200"),
     row("GET /cleared", "200"),
     row("GET /console", "login 403 403 200 200 403 200"),
+    row("GET /console/assist", "login 403 403 200 200 403 403"),
+    row("GET /console/assist/register", "login 403 403 200 200 403 403"),
+    row("POST /console/assist/register", "401 403 403 303 303 403 403",
+        form=lambda ctx: {"full_name": "Pekerja Dibantu", **CONSENT}),
+    row("GET /console/assist/workers/<uuid:worker_id>", "login 403 403 200|404 404|200 403 403",
+        values=_assisted_worker),
+    row("GET /console/assist/workers/<uuid:worker_id>/help", "login 403 403 200|404 404|200 403 403",
+        values=_assisted_worker),
+    row("POST /console/assist/workers/<uuid:worker_id>/help", "401 403 403 303|404 404|303 403 403",
+        form=_filed_help, values=_assisted_worker),
+    row("GET /console/assist/workers/<uuid:worker_id>/presence", "login 403 403 200|404 404|200 403 403",
+        values=_assisted_worker),
+    row("POST /console/assist/workers/<uuid:worker_id>/presence", "401 403 403 303|404 404|303 403 403",
+        form=_filed_presence, values=_assisted_worker),
+    row("POST /console/assist/workers/<uuid:worker_id>/handover", "401 403 403 200|404 404|200 403 403",
+        form=lambda ctx: {"phone": "+6281" + str(uuid.uuid4().int)[:9]}, values=_assisted_worker),
     row("GET /console/audit", "login 403 403 403 403 403 200"),
     row("GET /console/proposals", "login 403 403 403 403 403 200"),
     row("GET /console/job-orders", "login 403 403 200 200 403 200"),
     row("GET /console/queue.csv", "login 403 403 200 200 403 200"),
-    row("POST /console/job-orders", "401 403 403 303|403 403|303 403 303", form=lambda ctx: _flat(_job_order(ctx))),
+    row("POST /console/job-orders", "401 403 403 303|403 403|303 403 303", form=lambda ctx: flat_form(_job_order(ctx))),
     row("GET /console/requests/<uuid:help_request_id>", "login 403 403 200|404 404|200 403 200"),
     row("POST /console/requests/<uuid:help_request_id>/claim", "401 403 403 303|404 404|303 403 303",
         values=_fresh_request),
@@ -210,7 +239,7 @@ ROWS = [
     row("GET /discreet.webmanifest", "200"),
     row("GET /emergency", "200"),
     row("GET /help", "200"),
-    row("POST /help", "login 302 302 403 403 403 403", form=lambda ctx: _flat(_help(ctx))),
+    row("POST /help", "login 302 302 403 403 403 403", form=lambda ctx: flat_form(_help(ctx))),
     row("GET /login", "200"),
     row("POST /login", "302", form=lambda ctx: {"phone": ctx.world.phone["worker"], "password": PASSWORD}, page="/login"),
     row("POST /logout", "302"),
@@ -219,7 +248,7 @@ ROWS = [
     row("GET /phone", "200"),
     row("POST /phone/discreet", "303", form={"discreet": "1"}, page="/phone"),
     row("GET /presence", "200"),
-    row("POST /presence", "login 302 302 403 403 403 403", form=lambda ctx: _flat(_presence(ctx))),
+    row("POST /presence", "login 302 302 403 403 403 403", form=lambda ctx: flat_form(_presence(ctx))),
     row("GET /register", "200"),
     row("POST /register", "302", form=_register, page="/register"),
     row("GET /reset", "200"),

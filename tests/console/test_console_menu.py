@@ -10,8 +10,11 @@ from app.audit.services import record_read
 from app.extensions import db
 from app.integration.models import MatchProposal, Placement
 
-STAFF_MENU = ["/console", "/console/stats", "/console/job-orders"]
-ADMIN_MENU = STAFF_MENU + ["/console/proposals", "/console/audit", "/console/staff"]
+MISSION_MENU = ["/console", "/console/stats", "/console/job-orders"]
+# Filing for workers who cannot use a phone (docs/partners.md): staff's and partners', not admins'.
+ASSIST_MENU = ["/console/assist", "/console/assist/register"]
+STAFF_MENU = MISSION_MENU + ASSIST_MENU
+ADMIN_MENU = MISSION_MENU + ["/console/proposals", "/console/audit", "/console/staff"]
 
 
 def header(html: str) -> str:

@@ -1,0 +1,1 @@
+"""Registration and requests made with someone's help (issue 16, capability 3)."""
