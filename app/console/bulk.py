@@ -22,7 +22,7 @@ from ..help import services as help_services
 from ..help.models import HelpRequest
 from ..help.workflow import CLOSURE_REASONS
 from ..i18n import _
-from .views import PAGE_SIZE, _duplicate_of, staff_only
+from .views import CLOSURE_LABELS, PAGE_SIZE, _duplicate_of, staff_only
 
 bp = Blueprint("console_bulk", __name__, url_prefix="/console", template_folder="templates")
 
@@ -60,6 +60,11 @@ def _choices():
         return {"colleagues": colleagues(mission.id if mission else None), "reasons": BULK_CLOSURE_REASONS}
 
     return {"bulk_choices": bulk_choices}
+
+
+@bp.context_processor
+def _labels():
+    return {"closure_label": lambda c: str(CLOSURE_LABELS.get(c, c))}
 
 
 def _back() -> str:
