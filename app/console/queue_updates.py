@@ -55,3 +55,20 @@ def news_texts() -> dict:
             "urgent": {n: ngettext("%(count)s of them is an emergency or critical: show it now",
                                    "%(count)s of them are emergencies or critical: show them now",
                                    number, count="{n}") for n, number in (("one", 1), ("other", 2))}}
+
+
+@bp.get("/queue/updates")
+@staff_only
+def updates():
+    """{new, urgent, more, ids, urgent_ids, checked_at}: requests received after `since` that the page's filters show."""
+    since = _since(request.args.get("since", ""))
+    if since is None:
+        return jsonify(message=_("The address needs the time the page was shown (since), with its time zone.")), 400
+    checked_at = utcnow()
+    filters, _missions, mission = queue_selection(request.args)
+    page = help_services.queue(current_user, limit=MAX_COUNTED, received_after=since,
+                               **queue_arguments(filters, mission.id if mission else None))
+    items = page["items"]
+    return jsonify(new=len(items), urgent=sum(1 for r in items if is_urgent(r)), more=page["next_cursor"] is not None,
+                   ids=[str(r.id) for r in items], urgent_ids=[str(r.id) for r in items if is_urgent(r)],
+                   checked_at=checked_at.isoformat())
