@@ -34,7 +34,8 @@ PAGE_BLUEPRINTS = [
     "app.console.export_views:bp",
     "app.console.staff_views:bp",
     "app.assist.views:bp",
-    
+    "app.console.queue_updates:bp",
+    "app.console.bulk:bp",
     "app.accounts.views:bp",
     "app.family.views:bp",
     "app.api_docs:bp",

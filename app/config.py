@@ -55,6 +55,8 @@ def from_environment() -> dict:
         "JWT_ACCESS_TOKEN_EXPIRES": timedelta(minutes=15),
         # A staff or admin login ends this long after it began, however often it was renewed.
         "STAFF_SESSION_HOURS": float(env.get("STAFF_SESSION_HOURS", "12")),
+        # How often an open queue page asks for new requests (app.console.queue_updates).
+        "CONSOLE_POLL_SECONDS": float(env.get("CONSOLE_POLL_SECONDS", "30")),
         # Two tabs renewing a page login with one cookie within this many seconds get the same new token.
         "REFRESH_GRACE_SECONDS": int(env.get("REFRESH_GRACE_SECONDS", "30")),
         "JWT_REFRESH_TOKEN_EXPIRES": timedelta(days=30),

@@ -7,7 +7,7 @@ import re
 from urllib.parse import urlencode
 
 from flask import current_app, request
-from flask_babel import gettext as _, lazy_gettext as _l  # noqa: F401
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext  # noqa: F401
 from flask_jwt_extended import current_user, verify_jwt_in_request
 
 from .translations import LANGUAGES, Language  # noqa: F401 (Language: re-exported for the models)

@@ -165,17 +165,13 @@ def _missions() -> list[Mission]:
 @staff_only
 def queue():
     """The mission's queue, most urgent first, with the search box, the filters and the counts per status."""
-    filters = _queue_filters(request.args)
-    missions = _missions() if access.sees_every_mission(current_user) else []
-    mission = next((m for m in missions if m.code == filters["mission"]), None)
-    filters["mission"] = mission.code if mission else ""
+    filters, missions, mission = queue_selection(request.args)
     mission_id = mission.id if mission else None
-    flag = {"1": True, "0": False}
-    page = help_services.queue(current_user, status=filters["status"] or None, category=filters["category"] or None,
-                               assignee_me=filters["mine"], cursor=request.args.get("cursor") or None,
-                               limit=PAGE_SIZE, mission_id=mission_id, urgency=filters["urgency"] or None,
-                               unassigned=flag.get(filters["unassigned"]), overdue=flag.get(filters["overdue"]),
-                               q=filters["q"] or None)
+    # Stamped before the query: a request received meanwhile is both shown and announced, never lost
+    # (the page's script leaves out the ids it already shows).
+    shown_at = utcnow()
+    page = help_services.queue(current_user, cursor=request.args.get("cursor") or None, limit=PAGE_SIZE,
+                               **queue_arguments(filters, mission_id))
     mark_signals(page["items"])
     counts = help_services.counts_by_status(current_user, mission_id)
     kept = _filter_args(filters)
@@ -184,7 +180,24 @@ def queue():
         "console/queue.html", items=page["items"], next_url=next_url, first_page=bool(request.args.get("cursor")),
         first_url=url_for("console.queue", **kept), counts=counts, total=sum(counts.values()), filters=filters,
         statuses=STATUSES, categories=CATEGORIES, urgencies=URGENCIES, missions=missions, mission=mission,
-        scope_mission=mission or _own_mission(), now=deadline_now())
+        scope_mission=mission or _own_mission(), now=deadline_now(), shown_at=shown_at)
+
+
+def queue_selection(args) -> tuple[dict, list, Mission | None]:
+    """(filters, the missions an admin may pick, the mission picked) of a queue address."""
+    filters = _queue_filters(args)
+    missions = _missions() if access.sees_every_mission(current_user) else []
+    mission = next((m for m in missions if m.code == filters["mission"]), None)
+    filters["mission"] = mission.code if mission else ""
+    return filters, missions, mission
+
+
+def queue_arguments(filters: dict, mission_id) -> dict:
+    """The page's filters as arguments of help_services.queue (the page and its updates ask the same)."""
+    flag = {"1": True, "0": False}
+    return dict(status=filters["status"] or None, category=filters["category"] or None, assignee_me=filters["mine"],
+                mission_id=mission_id, urgency=filters["urgency"] or None, unassigned=flag.get(filters["unassigned"]),
+                overdue=flag.get(filters["overdue"]), q=filters["q"] or None)
 
 
 def _queue_filters(args) -> dict:

@@ -81,7 +81,8 @@ class HelpRequest(db.Model):
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Indexed for the console's "3 new" (app.console.queue_updates): what arrived since a page was shown.
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     first_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when staff close it (ClosureReason); `duplicate` names the original.
     closure_reason: Mapped[str | None] = mapped_column(String(20))

@@ -270,11 +270,12 @@ def _staff_get(user, help_request_id, *, for_update: bool = False) -> HelpReques
 
 def queue(user, status=None, category=None, assignee_me: bool = False, cursor: str | None = None,
           limit: int = 50, mission_id=None, urgency=None, unassigned: bool | None = None,
-          overdue: bool | None = None, q: str | None = None) -> dict:
+          overdue: bool | None = None, q: str | None = None, received_after=None) -> dict:
     """The mission's requests, highest priority band first, then the longest waiting: {items, next_cursor}.
 
     `status`, `category` and `urgency` take one value or a list; `unassigned` and `overdue` True or
-    False (None: either); `q` searches (app.help.search); `mission_id` narrows an admin's view.
+    False (None: either); `q` searches (app.help.search); `mission_id` narrows an admin's view;
+    `received_after` keeps the requests the server received later (the console's "3 new").
     Every filter is a WHERE on stored columns, so the keyset cursor stays a position in the same order.
     """
     from sqlalchemy.orm import aliased, joinedload
@@ -298,6 +299,8 @@ def queue(user, status=None, category=None, assignee_me: bool = False, cursor: s
         stmt = stmt.where(HelpRequest.assignee_id.is_(None) if unassigned else HelpRequest.assignee_id.is_not(None))
     if overdue is not None:
         stmt = stmt.where(overdue_clause(overdue))
+    if received_after is not None:
+        stmt = stmt.where(HelpRequest.received_at > received_after)
     row = HelpRequest
     if q and q.strip():
         # A search finds a few requests by their own indexes, then sorts them: OFFSET 0 keeps PostgreSQL

@@ -214,6 +214,13 @@ ROWS = [
     row("GET /console/proposals", "login 403 403 403 403 403 200"),
     row("GET /console/job-orders", "login 403 403 200 200 403 200"),
     row("GET /console/queue.csv", "login 403 403 200 200 403 200"),
+    # Counts and ids of the reader's own mission only (tests/console/test_queue_updates.py).
+    row("GET /console/queue/updates", "login 403 403 200 200 403 200", query="since=2026-01-01T00:00:00%2B00:00"),
+    # A request of the other side is refused on its line of the report, not by the status code
+    # (tests/console/test_bulk_actions.py).
+    row("POST /console/queue/bulk", "401 403 403 200 200 403 200",
+        form=lambda ctx: {"ids": str(ctx.world.new_help_request(ctx.side)), "action": "close",
+                          "closure_reason": "spam", "confirm": "yes"}),
     row("POST /console/job-orders", "401 403 403 303|403 403|303 403 303", form=lambda ctx: flat_form(_job_order(ctx))),
     row("GET /console/requests/<uuid:help_request_id>", "login 403 403 200|404 404|200 403 200"),
     row("POST /console/requests/<uuid:help_request_id>/claim", "401 403 403 303|404 404|303 403 303",
