@@ -116,4 +116,3 @@ class MeDelete(MethodView):
     def delete(self, _data):
         """Delete the worker's account and personal data (help requests stay, anonymised, for the mission)."""
         delete_user_data(current_user)
-        db.session.commit()

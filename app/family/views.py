@@ -9,9 +9,9 @@ from flask_jwt_extended import current_user
 from marshmallow import ValidationError
 
 from ..accounts.views import worker_page
-from ..extensions import db
 from ..help.services import get_for_worker
 from ..i18n import translate_message
+from ..storage import after_commit
 from . import services
 from .api import per_address, per_reference
 from .schemas import FamilyPinInSchema
@@ -71,8 +71,7 @@ def family_pin_set(help_request_id):
     except ValidationError as exc:
         return _pin_page(help_request_id, translate_message(exc.messages), 422)
     services.set_pin(current_user, help_request_id, data["pin"])
-    db.session.commit()
-    flash("set", "family")
+    after_commit(lambda: flash("set", "family"))
     return redirect(url_for("family_pages.family_pin_page", help_request_id=help_request_id), code=303)
 
 
@@ -80,6 +79,5 @@ def family_pin_set(help_request_id):
 @worker_page
 def family_pin_remove(help_request_id):
     services.remove_pin(current_user, help_request_id)
-    db.session.commit()
-    flash("removed", "family")
+    after_commit(lambda: flash("removed", "family"))
     return redirect(url_for("family_pages.family_pin_page", help_request_id=help_request_id), code=303)

@@ -47,7 +47,6 @@ def _decide(proposal_id: uuid.UUID, confirm: bool):
     if proposal is None:
         abort(404, message=_("No such proposal."))
     proposal = matching.decide(proposal, confirm, current_user)
-    db.session.commit()
     return proposal
 
 
