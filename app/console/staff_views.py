@@ -57,6 +57,7 @@ def deactivate(user_id: uuid.UUID):
     user = db.session.get(User, user_id)
     if user is None or user.role == access.WORKER:
         raise DomainError(404, _("Not found."))
+
     def action():
         if request.form.get("confirm") != "yes":
             raise DomainError(422, _("Some fields are not valid."),
