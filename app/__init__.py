@@ -57,10 +57,13 @@ MODEL_MODULES = ["app.accounts.models", "app.missions.models", "app.sync.models"
 class Jembatan(Flask):
     """Flask, with every request's handler (API and pages) run as one unit of work: committed
     once when it answers, rolled back when it raises (a 4xx from abort or a DomainError is then
-    answered as before), run again on a deadlock (app.storage.committed)."""
+    answered as before), run again on a deadlock (app.storage.committed; up to REQUEST_RUNS times:
+    two calls that take the same rows in opposite orders may meet more than once)."""
+
+    REQUEST_RUNS = 5
 
     def dispatch_request(self):
-        return committed(super().dispatch_request)
+        return committed(super().dispatch_request, attempts=self.REQUEST_RUNS)
 
 
 def _load(path: str):

@@ -1,6 +1,8 @@
 """Database helpers the features share: multi-row inserts that skip what already exists, a
 transaction run again when PostgreSQL breaks a deadlock, and a read that need not wait for
 SQLite's write lock; on SQLite and PostgreSQL alike."""
+import random
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
@@ -103,6 +105,7 @@ def writing_alone() -> bool:
 # PostgreSQL's answers when it fails a transaction to let another go on: deadlock detected,
 # serialization failure. Both ask the client to run the whole transaction again.
 RETRYABLE = {"40P01", "40001"}
+RETRY_PAUSE = 0.025  # seconds; the pause before a run again is random, up to this × 2^attempt
 
 # What is to happen once the running unit of work has committed (see after_commit).
 _after_commit: ContextVar[list | None] = ContextVar("jembatan_after_commit", default=None)
@@ -122,7 +125,7 @@ def after_commit(callback) -> None:
 def committed(work, attempts: int = 3):
     """The unit of work: run `work()` and commit, once; on any error roll back everything it
     wrote and raise. When PostgreSQL fails the transaction to break a deadlock with a concurrent
-    one, roll back and run it again (at most `attempts` times). Only for work that has answered
+    one, roll back and run it again after a short random pause (at most `attempts` times). Only for work that has answered
     nobody yet and keeps no state outside the database between runs (after_commit is for that).
 
     Every request's handler runs inside it (app.Jembatan.dispatch_request): the one place
@@ -137,6 +140,9 @@ def committed(work, attempts: int = 3):
             db.session.rollback()
             if attempt == attempts or getattr(exc.orig, "sqlstate", None) not in RETRYABLE:
                 raise
+            # A moment of random length first: two requests that deadlocked on the same rows in
+            # opposite orders, run again at once, would meet the same way again.
+            time.sleep(random.uniform(0, RETRY_PAUSE * 2 ** attempt))
             continue
         except BaseException:
             db.session.rollback()
