@@ -1,10 +1,20 @@
 """Jembatan: the application factory."""
+import importlib
 import logging
 
-from flask import Flask
+from flask import Flask, has_request_context, request
+from flask_babel import get_locale
+from sqlalchemy import event
 
 from . import config as config_module, paths
 from .extensions import api, babel, db, jwt, limiter, migrate
+from .i18n import language_switch_url, remember_language, select_locale, text_direction
+from .cli import register_cli
+from .errors import register_error_handlers
+from .security import init_jwt_callbacks
+from .storage import committed, reading_first, writing_alone
+from .translations import compile_catalogs
+from .web import init_web
 
 # Feature blueprints, in the order their routes appear in the OpenAPI document.
 API_BLUEPRINTS = [
@@ -26,6 +36,7 @@ API_BLUEPRINTS = [
 ]
 PAGE_BLUEPRINTS = [
     "app.pwa.views:bp",
+    "app.accounts.views:session_bp",
     "app.pwa.privacy:bp",
     "app.channels.views:bp",
     "app.console.views:bp",
@@ -36,6 +47,7 @@ PAGE_BLUEPRINTS = [
     "app.assist.views:bp",
     "app.console.queue_updates:bp",
     "app.console.bulk:bp",
+    "app.console.job_order_views:bp",
     "app.accounts.views:bp",
     "app.family.views:bp",
     "app.api_docs:bp",
@@ -45,17 +57,27 @@ PAGE_BLUEPRINTS = [
 MODEL_MODULES = ["app.accounts.models", "app.missions.models", "app.sync.models", "app.presence.models", "app.help.models", "app.audit.models", "app.channels.models", "app.integration.models", "app.family.models", "app.assist.models"]
 
 
-def _load(path: str):
-    import importlib
+class Jembatan(Flask):
+    """Flask, with every request's handler (API and pages) run as one unit of work: committed
+    once when it answers, rolled back when it raises (a 4xx from abort or a DomainError is then
+    answered as before), run again on a deadlock (app.storage.committed; up to REQUEST_RUNS times:
+    two calls that take the same rows in opposite orders may meet more than once)."""
 
+    REQUEST_RUNS = 5
+
+    def dispatch_request(self):
+        return committed(super().dispatch_request, attempts=self.REQUEST_RUNS)
+
+
+def _load(path: str):
     module, _, attr = path.partition(":")
     return getattr(importlib.import_module(module), attr)
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides the environment (tests pass a database URL here)."""
-    app = Flask(__name__, static_folder=str(paths.STATIC_DIR), static_url_path="/static",
-                instance_path=str(paths.INSTANCE_DIR), instance_relative_config=False)
+    app = Jembatan(__name__, static_folder=str(paths.STATIC_DIR), static_url_path="/static",
+                   instance_path=str(paths.INSTANCE_DIR), instance_relative_config=False)
     settings = config_module.from_environment()
     settings.update(config or {})
     app.config.update(settings)
@@ -74,13 +96,9 @@ def create_app(config: dict | None = None) -> Flask:
     jwt.init_app(app)
     limiter.init_app(app)
 
-    from .i18n import language_switch_url, remember_language, select_locale, text_direction
-
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(paths.TRANSLATIONS_DIR))
     app.after_request(remember_language)
-    from flask_babel import get_locale
-
     app.jinja_env.globals.update(text_direction=text_direction, get_locale=get_locale,
                                  language_switch_url=language_switch_url)
     app.jinja_env.add_extension("jinja2.ext.i18n")
@@ -91,19 +109,9 @@ def create_app(config: dict | None = None) -> Flask:
         api.register_blueprint(_load(path))
     for path in PAGE_BLUEPRINTS:
         app.register_blueprint(_load(path))
-
-    from .web import init_web
-
     init_web(app)
-
-    from .errors import register_error_handlers
-    from .security import init_jwt_callbacks
-
     register_error_handlers(app)
     init_jwt_callbacks()
-
-    from .cli import register_cli
-
     register_cli(app)
     return app
 
@@ -114,8 +122,6 @@ def _compile_catalogs_of_checkout() -> None:
     Without them every page would be in English, so a checkout that cannot be written is a warning."""
     if paths.INSTALLED:
         return
-    from .translations import compile_catalogs
-
     try:
         compile_catalogs()
     except OSError as error:
@@ -123,15 +129,12 @@ def _compile_catalogs_of_checkout() -> None:
 
 
 def _end_unit_of_work(_exc=None) -> None:
-    """A request is one unit of work: whatever it left open ends with it (and frees SQLite's lock)."""
+    """Whatever a request left open after its unit of work (the reads of a streamed answer) ends
+    with it, and frees SQLite's lock."""
     db.session.remove()
 
 
 def _may_write() -> bool:
-    from flask import has_request_context, request
-
-    from .storage import reading_first, writing_alone
-
     if not has_request_context():
         return False
     return writing_alone() or (request.method not in ("GET", "HEAD", "OPTIONS") and not reading_first())
@@ -141,8 +144,6 @@ def _configure_sqlite(app: Flask) -> None:
     """WAL and foreign keys on every SQLite connection; a busy wait instead of 'database is locked'."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
-    from sqlalchemy import event
-
     with app.app_context():
         engine = db.engine
 

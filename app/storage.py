@@ -1,7 +1,10 @@
 """Database helpers the features share: multi-row inserts that skip what already exists, a
 transaction run again when PostgreSQL breaks a deadlock, and a read that need not wait for
 SQLite's write lock; on SQLite and PostgreSQL alike."""
+import random
+import time
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from flask import has_request_context, request
@@ -56,7 +59,7 @@ def read_before_writing():
         yield
     finally:
         request.environ.pop(_READING_FIRST, None)
-        db.session.commit()  # ends the read; objects stay usable (expire_on_commit is off)
+        commit_now()  # ends the read; objects stay usable (expire_on_commit is off)
 
 
 def reading_first() -> bool:
@@ -79,13 +82,13 @@ def write_transaction():
     it is simply a transaction of its own.
     """
     if db.session().in_transaction():
-        db.session.commit()
+        commit_now()
     owns_flag = has_request_context() and not request.environ.get(_WRITING_ALONE)
     if owns_flag:
         request.environ[_WRITING_ALONE] = True
     try:
         yield
-        db.session.commit()
+        commit_now()
     except BaseException:
         db.session.rollback()
         raise
@@ -102,18 +105,56 @@ def writing_alone() -> bool:
 # PostgreSQL's answers when it fails a transaction to let another go on: deadlock detected,
 # serialization failure. Both ask the client to run the whole transaction again.
 RETRYABLE = {"40P01", "40001"}
+RETRY_PAUSE = 0.025  # seconds; the pause before a run again is random, up to this × 2^attempt
+
+# What is to happen once the running unit of work has committed (see after_commit).
+_after_commit: ContextVar[list | None] = ContextVar("jembatan_after_commit", default=None)
+
+
+def after_commit(callback) -> None:
+    """Call `callback()` once the running unit of work has committed: a side effect outside the
+    database (a text message) happens once, after the data it speaks of is stored, never for
+    work rolled back or for each run of work run again. Outside a unit of work, at once."""
+    pending = _after_commit.get()
+    if pending is None:
+        callback()
+    else:
+        pending.append(callback)
 
 
 def committed(work, attempts: int = 3):
-    """Run `work()` and commit; when PostgreSQL fails the transaction to break a deadlock with a
-    concurrent one, roll back and run it again (at most `attempts` times). Only for work that
-    has answered nobody yet and keeps no state outside the database between attempts."""
+    """The unit of work: run `work()` and commit, once; on any error roll back everything it
+    wrote and raise. When PostgreSQL fails the transaction to break a deadlock with a concurrent
+    one, roll back and run it again after a short random pause (at most `attempts` times). Only for work that has answered
+    nobody yet and keeps no state outside the database between runs (after_commit is for that).
+
+    Every request's handler runs inside it (app.Jembatan.dispatch_request): the one place
+    where a request commits. Callbacks given to after_commit run after the commit."""
     for attempt in range(1, attempts + 1):
+        pending = []
+        token = _after_commit.set(pending)
         try:
             result = work()
             db.session.commit()
-            return result
         except DBAPIError as exc:
             db.session.rollback()
             if attempt == attempts or getattr(exc.orig, "sqlstate", None) not in RETRYABLE:
                 raise
+            # A moment of random length first: two requests that deadlocked on the same rows in
+            # opposite orders, run again at once, would meet the same way again.
+            time.sleep(random.uniform(0, RETRY_PAUSE * 2 ** attempt))
+            continue
+        except BaseException:
+            db.session.rollback()
+            raise
+        finally:
+            _after_commit.reset(token)
+        for callback in pending:
+            callback()
+        return result
+
+
+def commit_now() -> None:
+    """End the open transaction of the running unit of work, keeping what it wrote, so that what
+    follows begins a transaction of its own (read_before_writing, write_transaction)."""
+    db.session.commit()

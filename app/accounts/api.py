@@ -3,7 +3,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt, jwt_required
 from flask_smorest import Blueprint, abort
 
-from ..extensions import db
+from ..errors import error_response
 from ..i18n import _
 from ..security import BEARER
 from . import password_reset, services
@@ -36,7 +36,6 @@ class Register(MethodView):
             abort(409, message=_("This phone number is already registered. Log in instead."),
                   errors={"phone": [_("Already registered.")]})
         tokens = services.issue_tokens(user)
-        db.session.commit()
         return {**tokens, "user": user}
 
 
@@ -54,7 +53,6 @@ class Login(MethodView):
         if user is None:
             login_failed()
         tokens = services.issue_tokens(user)
-        db.session.commit()
         return {**tokens, "user": user}
 
 
@@ -69,9 +67,9 @@ class Refresh(MethodView):
     def post(self):
         """Exchange a refresh token for a new pair; the old refresh token stops working."""
         tokens = services.rotate_refresh_token(get_jwt(), current_user)
-        db.session.commit()
         if tokens is None:
-            abort(401, message=_("Your session has ended. Please log in again."))
+            # Answered, not raised: a replayed token has ended its whole login, and that is kept.
+            return error_response(401, _("Your session has ended. Please log in again."))
         return tokens
 
 
@@ -100,10 +98,9 @@ class PasswordResetConfirm(MethodView):
         """Set a new password with a one-time code and log in; every earlier login of the account ends."""
         user = password_reset.reset_password(data["phone"], data["code"], data["password"])
         if user is None:
-            db.session.commit()  # the wrong try counts against the account's codes
-            abort(400, message=wrong_code_message(), errors={"code": [wrong_code_message()]})
+            # Answered, not raised: the wrong try counts against the account's codes, and that is kept.
+            return error_response(400, wrong_code_message(), {"code": [wrong_code_message()]})
         tokens = services.issue_tokens(user)
-        db.session.commit()
         return {**tokens, "user": user}
 
 
@@ -119,7 +116,6 @@ class Logout(MethodView):
     def post(self):
         """End this login: the access token and its refresh tokens stop working."""
         services.revoke(get_jwt())
-        db.session.commit()
 
 
 @me_blp.route("/me")

@@ -14,9 +14,12 @@ from sqlalchemy import delete, select
 
 from ..access import OWN_RECORDS, requires
 from ..extensions import db
+from ..family.services import forget_user as forget_family_pins
 from ..help.models import HelpRequest
+from ..help.services import anonymise_for_user
 from ..help.schemas import HelpRequestSchema
 from ..i18n import _l
+from ..integration.services import forget_user, own_placements
 from ..presence.models import PresenceReport
 from ..presence.schemas import OwnPresenceSchema
 from ..schemas import StrictBoolean, StrictSchema, UTCDateTimeField
@@ -65,9 +68,7 @@ class MeExportSchema(Schema):
 def export_user_data(user: User) -> dict:
     """Everything stored about the worker: account, every presence report (numbers in full, for
     the worker themself), help requests with messages and status history (never staff notes),
-    and the SISKOP2MI placements verified as theirs (app.integration.matching.own_placements)."""
-    from ..integration.matching import own_placements
-
+    and the SISKOP2MI placements verified as theirs (app.integration.services.own_placements)."""
     reports = list(db.session.scalars(select(PresenceReport).where(PresenceReport.user_id == user.id)
                                       .order_by(PresenceReport.created_at.desc(), PresenceReport.id)))
     requests = list(db.session.scalars(select(HelpRequest).where(HelpRequest.user_id == user.id)
@@ -79,10 +80,6 @@ def export_user_data(user: User) -> dict:
 
 def delete_user_data(user: User) -> None:
     """Delete the account and the worker's personal data; flushes, never commits."""
-    from ..family.services import forget_user as forget_family_pins
-    from ..help.services import anonymise_for_user
-    from ..integration.matching import forget_user
-
     user_id = user.id
     forget_family_pins(user_id)
     anonymise_for_user(user_id)
@@ -117,4 +114,3 @@ class MeDelete(MethodView):
     def delete(self, _data):
         """Delete the worker's account and personal data (help requests stay, anonymised, for the mission)."""
         delete_user_data(current_user)
-        db.session.commit()

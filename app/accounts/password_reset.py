@@ -23,7 +23,9 @@ from sqlalchemy import delete, select
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import _
+from ..audit.services import record_read
 from .. import access
+from ..storage import after_commit, committed
 from ..types import utcnow
 from .models import PasswordResetCode, User
 from .services import end_sessions, hash_password
@@ -60,14 +62,16 @@ def _store(user: User, kind: str, code: str, issued_by: User | None = None) -> N
 def request_code_after_response(phone: str) -> None:
     """Send a new code to the account of `phone` (E.164), if there is one, once this request's
     answer has gone out: the answer then takes the same time whether or not the phone has an
-    account (nothing it waits for depends on that), and a slow gateway never holds it."""
+    account (nothing it waits for depends on that), and a slow gateway never holds it.
+
+    Arranged once the request's unit of work has committed (after_commit), so a request run
+    again after a deadlock still stores and sends one code."""
     app = current_app._get_current_object()
 
     def work():
         with app.app_context():
             try:
-                message = request_code(phone)
-                db.session.commit()
+                message = committed(lambda: request_code(phone))
             except Exception:
                 log.exception("password-reset code not stored")
                 return
@@ -76,10 +80,13 @@ def request_code_after_response(phone: str) -> None:
             if message is not None:
                 send(message)
 
-    @after_this_request
-    def _after(response):
-        response.call_on_close(work)
-        return response
+    def after_the_answer():
+        @after_this_request
+        def _after(response):
+            response.call_on_close(work)
+            return response
+
+    after_commit(after_the_answer)
 
 
 def request_code(phone: str) -> TextMessage | None:
@@ -100,8 +107,6 @@ def request_code(phone: str) -> TextMessage | None:
 def issue_staff_code(staff: User, help_request) -> tuple[User, str]:
     """A code for the worker of `help_request`, which staff of its mission (or an admin) read to
     her by phone after checking who she is: (the worker, the code). Audited; shown only once."""
-    from ..audit.services import record_read
-
     if help_request is None or not access.may_act_for_mission(staff, access.QUEUE, help_request.mission_id):
         raise DomainError(404, _("Not found."))
     worker = db.session.get(User, help_request.user_id) if help_request.user_id else None
@@ -125,7 +130,7 @@ def reset_password(phone: str, code: str, password: str) -> User | None:
     """Set a new password for the account of `phone` with a live code, and end every earlier login.
 
     None when the code is wrong, expired, used or tried too often; a wrong try counts against
-    the account's live codes (the caller commits it).
+    the account's live codes (the caller answers, rather than raises, so that it is kept).
     """
     user = _account(phone)
     code = "".join(code.split())  # "123 456", as it was read out

@@ -4,7 +4,6 @@ from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from ..extensions import db
 from .. import access
 from ..security import BEARER
 from . import services
@@ -29,5 +28,4 @@ class DeactivateUser(MethodView):
     def post(self, user_id):
         """Deactivate an account: its sessions end at once, login answers 401, a worker's open requests leave the queue."""
         user = services.deactivate_account(current_user, user_id)
-        db.session.commit()
         return user

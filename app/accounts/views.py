@@ -1,5 +1,6 @@
-"""The worker's own data page (`/account`): what is stored, a download of all of it, and deletion;
-and `/reset`, where a worker who forgot her password sets a new one with a one-time code.
+"""The account pages: `/login`, `/register`, `/logout` and `/session/refresh` (the login
+cookies); the worker's own data page (`/account`): what is stored, a download of all of it, and
+deletion; and `/reset`, where a worker who forgot her password sets a new one with a one-time code.
 
 The same functions as `GET /api/v1/me/export`, `DELETE /api/v1/me` (app.accounts.data_rights) and
 the password-reset calls (app.accounts.password_reset): these pages only add the cookie login,
@@ -8,24 +9,156 @@ the CSRF-checked forms and the confirmation box.
 import hmac
 import secrets
 
-from flask import (Blueprint, Response, current_app, flash, make_response, redirect, render_template, request, session,
-                   url_for)
-from flask_jwt_extended import current_user, set_access_cookies, set_refresh_cookies, unset_jwt_cookies
+import phonenumbers
+from flask import (Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request,
+                   session, url_for)
+from flask_babel import get_locale
+from flask_jwt_extended import (current_user, decode_token, get_jwt, set_access_cookies, set_refresh_cookies,
+                                unset_jwt_cookies, verify_jwt_in_request)
+from flask_jwt_extended.exceptions import JWTExtendedException
+from jwt import ExpiredSignatureError
+from jwt.exceptions import PyJWTError
 from marshmallow import ValidationError
 
 from .. import access, localtime
-from ..extensions import db
-from ..i18n import _, translate_message
+from ..i18n import _, _l, translate_message
+from ..missions import places
+from ..pwa.guards import check_form_post, keep_form_token, same_site_path
+from ..security import auth_error
+from ..storage import after_commit
+from . import password_reset, services as accounts
 from ..types import utcnow
-from . import password_reset
 from .api import wrong_code_message
 from .data_rights import MeExportSchema, delete_user_data, export_user_data
 from .limits import credential_limits
-from .schemas import PasswordResetConfirmSchema, PasswordResetSchema
-from .services import issue_tokens
+from .schemas import PasswordResetConfirmSchema, PasswordResetSchema, RegisterSchema
 
 bp = Blueprint("account_pages", __name__, url_prefix="/account", template_folder="templates")
+# The login cookies: logging in, registering, logging out, renewing.
+session_bp = Blueprint("session_pages", __name__, template_folder="templates")
+session_bp.after_request(keep_form_token)  # the login and register forms carry the pre-session form token
 
+
+# ---------------------------------------------------------------- the login cookies
+
+def _login_response(user, target):
+    tokens = accounts.issue_tokens(user)
+    response = redirect(target)
+    set_access_cookies(response, tokens["access_token"])
+    set_refresh_cookies(response, tokens["refresh_token"])
+    return response
+
+
+def _next(default: str) -> str:
+    return same_site_path(request.values.get("next"), default)
+
+
+@session_bp.route("/login", methods=["GET", "POST"])
+@credential_limits
+def login():
+    error = None
+    if request.method == "POST":
+        check_form_post()
+        identifier = (request.form.get("phone") or request.form.get("email") or "").strip()
+        if identifier and "@" not in identifier:
+            try:  # typed as dialled at home ("0812..."): looked up in E.164
+                identifier = accounts.normalise_phone(identifier, request.form.get("phone_country") or "ID")
+            except ValueError:
+                pass
+        user = accounts.authenticate(identifier, request.form.get("password", ""))
+        if user is not None:
+            default = ("/console" if access.can(user, access.QUEUE)
+                       else "/console/assist" if access.can(user, access.ASSIST) else url_for("pwa.home"))
+            return _login_response(user, _next(default))
+        error = _("Wrong phone number, email or password.")
+    return render_template("pwa/login.html", error=error, next_path=_next(""), phone_countries=_phone_countries()), \
+        401 if error else 200
+
+
+@session_bp.route("/register", methods=["GET", "POST"])
+@credential_limits
+def register():
+    errors, form = {}, request.form
+    if request.method == "POST":
+        check_form_post()
+        data = {k: v for k, v in form.items() if k in ("phone", "phone_country", "password", "full_name", "language") and v}
+        try:
+            data = RegisterSchema().load(data)
+        except ValidationError as exc:
+            errors = translate_message(exc.messages)
+        else:
+            try:
+                user = accounts.create_user(full_name=data["full_name"], password=data["password"],
+                                            phone=accounts.normalise_phone(data["phone"]), language=data["language"])
+            except accounts.AccountError:
+                errors = {"phone": [_("This phone number is already registered. Log in instead.")]}
+            else:
+                return _login_response(user, _next(url_for("pwa.home")))
+    return render_template("pwa/register.html", errors=errors, form=form, phone_countries=_phone_countries()), \
+        422 if errors else 200
+
+
+@session_bp.post("/logout")
+def logout():
+    """End the login; the CSRF token is required, so no other site can log a worker out.
+
+    A page left open longer than the access cookie lives (15 minutes) still logs out: the expired
+    cookie names its login, and the form's CSRF token must be the one it was issued with.
+    """
+    try:
+        payload = get_jwt() if verify_jwt_in_request(optional=True) is not None else None
+    except ExpiredSignatureError:
+        payload = _expired_login_of_this_form()
+    if payload is not None:
+        accounts.revoke(payload)
+    response = redirect(url_for("pwa.home"))
+    unset_jwt_cookies(response)
+    return response
+
+
+def _expired_login_of_this_form() -> dict | None:
+    """The claims of the expired access cookie when the posted CSRF token is its own, else a refusal."""
+    try:
+        payload = decode_token(request.cookies.get(current_app.config["JWT_ACCESS_COOKIE_NAME"], ""),
+                               allow_expired=True)
+    except Exception:  # forged or malformed: nothing to end
+        return None
+    sent = request.form.get("csrf_token", "") or request.headers.get("X-CSRF-TOKEN", "")
+    if not hmac.compare_digest(str(payload.get("csrf", "")).encode(), sent.encode()):
+        abort(auth_error(_l("The form expired. Please reload the page and try again.")))
+    return payload
+
+
+
+def _phone_countries() -> list[dict]:
+    """Where a phone number typed without its country code may come from: home, then the main destinations."""
+    lang = str(get_locale() or "id")
+    return [{"code": code, "name": f"{places.country_name(code, lang)} (+{phonenumbers.country_code_for_region(code)})"}
+            for code in ("ID", *places.main_destinations())]
+
+
+
+@session_bp.post("/session/refresh")
+@credential_limits
+def refresh_session():
+    """New access and refresh cookies from the refresh cookie (the page scripts call it on a 401)."""
+    try:
+        verify_jwt_in_request(refresh=True, locations=["cookies"])
+    except (JWTExtendedException, PyJWTError):
+        return {"code": 401, "message": _("Please log in again.")}, 401
+    # Tabs of one browser share the cookie and may call this at once: the grace window.
+    tokens = accounts.rotate_refresh_token(get_jwt(), current_user, grace=True)
+    if tokens is None:
+        response = current_app.response_class(status=401)
+        unset_jwt_cookies(response)
+        return response
+    response = current_app.response_class(status=204)
+    set_access_cookies(response, tokens["access_token"])
+    set_refresh_cookies(response, tokens["refresh_token"])
+    return response
+
+
+# ---------------------------------------------------------------- /account: the worker's own data
 
 # A worker's page: the login cookie (and, on a POST, its CSRF token); anonymous → the login page
 # (failures go through the JWT loaders: a GET is sent to /login?next=..., a POST gets an error page).
@@ -66,8 +199,7 @@ def delete():
     if request.form.get("confirm") != "yes":
         return _render(error=_("Tick the box to confirm that you want to delete your account."), code=422)
     delete_user_data(current_user)
-    db.session.commit()
-    flash("deleted", "account")
+    after_commit(lambda: flash("deleted", "account"))
     response = redirect(url_for("pwa.home"), code=303)
     unset_jwt_cookies(response)
     return response
@@ -133,12 +265,10 @@ def reset_confirm():
     except ValidationError as exc:
         return _reset_page(422, errors=translate_message(exc.messages))
     user = password_reset.reset_password(data["phone"], data["code"], data["password"])
-    if user is None:
-        db.session.commit()  # the wrong try counts against the account's codes
+    if user is None:  # answered, not raised: the wrong try counts against the account's codes
         return _reset_page(400, errors={"code": [wrong_code_message()]}, phone=data["phone"])
-    tokens = issue_tokens(user)
-    db.session.commit()
-    flash("password_reset", "account")
+    tokens = accounts.issue_tokens(user)
+    after_commit(lambda: flash("password_reset", "account"))
     response = redirect(url_for("pwa.home"), code=303)
     set_access_cookies(response, tokens["access_token"])
     set_refresh_cookies(response, tokens["refresh_token"])

@@ -101,7 +101,6 @@ def register():
         worker, _filing = services.register_worker(current_user, data)
     except DomainError as exc:
         return _refused(template, exc, exc.code)
-    db.session.commit()
     flash("registered")
     return redirect(url_for("assist.worker", worker_id=worker.id), code=303)
 
@@ -111,7 +110,6 @@ def register():
 def worker(worker_id: uuid.UUID):
     """One worker this account filed for: what it filed, and the actions while she is assisted (audited read)."""
     view = services.worker_page(current_user, worker_id)
-    db.session.commit()
     return render_template("assist/worker.html", **view)
 
 
@@ -129,7 +127,6 @@ def _file(worker_id, template, schema, fields, service, done, **context):
         service(current_user, worker_id, data, consent)
     except DomainError as exc:
         return _refused(template, exc, exc.code, **context)
-    db.session.commit()
     flash(done)
     return redirect(url_for("assist.worker", worker_id=worker_id), code=303)
 
@@ -164,10 +161,8 @@ def handover(worker_id: uuid.UUID):
         if exc.code in (403, 404):
             raise
         view = services.worker_page(current_user, worker_id)
-        db.session.commit()
         return render_template("assist/worker.html", error=str(exc.message), errors=translate_message(exc.errors),
                                form=request.form, **view), exc.code
-    db.session.commit()
     response = make_response(render_template("assist/handover.html", worker=worker, code=code,
                                               minutes=int(CODE_LIFETIME.total_seconds() // 60)))
     response.headers["Cache-Control"] = "no-store"  # shown once: never from a cache or the back button

@@ -5,7 +5,6 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy.exc import IntegrityError
 
 from ..access import JOB_ORDERS, requires
-from ..extensions import db
 from ..i18n import _
 from ..pagination import keyset_page
 from ..schemas import page_schema
@@ -80,10 +79,9 @@ class JobOrders(MethodView):
         """Record a job order checked by the mission covering the employer's country and region."""
         try:
             order = services.create_job_order(current_user, data)
-            db.session.commit()
         except IntegrityError:
-            # Another request recorded the same number between our check and our insert.
-            db.session.rollback()
+            # Another request recorded the same number between our check and our insert (the
+            # unit of work rolls the rest back).
             abort(409, message=_("A job order with this number already exists."),
                   errors={"number": [_("Already recorded.")]})
         return order

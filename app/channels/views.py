@@ -1,18 +1,13 @@
 """Pages: `/channels` (schemes), `/channels/<slug>` and `/verify` (agency licence, job order). No JavaScript needed."""
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request
 from flask_babel import format_currency, format_decimal, get_locale
-from flask_jwt_extended import current_user
-from marshmallow import ValidationError
 from sqlalchemy import select
 
 from .. import localtime
-from ..access import JOB_ORDERS, requires
-from ..errors import DomainError
 from ..extensions import db
-from ..i18n import _, _l, translate_message
-from . import place_choices, services
-from .models import JOB_ORDER_STATUSES, SCHEME_KINDS, SECTOR_LABELS, SECTORS, Scheme
-from .schemas import JobOrderCreateSchema
+from ..i18n import _l
+from . import services
+from .models import SCHEME_KINDS, SECTOR_LABELS, SECTORS, Scheme
 
 bp = Blueprint("channel_pages", __name__, template_folder="templates")
 
@@ -109,44 +104,3 @@ def verify():
                            agency_result=agency_result, name_results=name_results, order_result=order_result,
                            hotlines=services.kp2mi_hotlines(_lang()), tone=lambda s: STATUS_TONES.get(s, "bad"),
                            label=services.status_label)
-
-
-# --- console: job orders of the staff member's mission ---------------------------------------------
-
-@bp.route("/console/job-orders", methods=["GET", "POST"])
-@requires(JOB_ORDERS)
-def console_job_orders():
-    """List the mission's job orders and record a new one (a plain form; the rules are the API's).
-
-    Country and region are picked from lists. Without JavaScript the region list follows the chosen
-    country through the form's second button ("step=regions"), which shows the form again and records
-    nothing.
-    """
-    errors, message, form, code = {}, None, {}, 200
-    if request.method == "POST":
-        form = request.form
-    if request.method == "POST" and form.get("step") != "regions":
-        data = {k: v.strip() for k, v in form.items() if k in JobOrderCreateSchema().fields and v.strip()}
-        if data.get("positions", "").isdigit():
-            data["positions"] = int(data["positions"])
-        try:
-            order = services.create_job_order(current_user, JobOrderCreateSchema().load(data))
-            db.session.commit()
-        except ValidationError as exc:
-            db.session.rollback()
-            errors, message, code = translate_message(exc.messages), _("Some fields are not valid."), 422
-        except DomainError as exc:
-            db.session.rollback()
-            errors, message, code = translate_message(exc.errors), str(exc.message), exc.code
-        else:
-            return redirect(url_for("channel_pages.console_job_orders", created=order.number), code=303)
-    countries = place_choices.countries_for(current_user)
-    country = (form.get("country") or request.args.get("country") or "").strip().upper()[:2]
-    country = country if country in dict(countries) else place_choices.default_country(current_user)
-    return render_template("channels/console_job_orders.html", orders=services.job_orders_for(current_user),
-                           errors=errors, message=message, form=form, sectors=SECTORS,
-                           statuses=JOB_ORDER_STATUSES, created=request.args.get("created", "")[:100],
-                           countries=countries, country=country,
-                           regions=place_choices.regions_for(current_user, country) if country else [],
-                           region_label=place_choices.region_label,
-                           label=services.status_label, tone=lambda s: STATUS_TONES.get(s, "bad")), code

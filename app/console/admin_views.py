@@ -1,7 +1,7 @@
 """An admin's console pages: the match proposals (`/console/proposals`) and the audit log (`/console/audit`).
 
 Read-only views of what `GET /api/v1/integration/proposals` and `GET /api/v1/audit` answer, through
-the same functions (app.integration.matching.list_proposals, app.audit.services.list_entries).
+the same functions (app.integration.services.list_proposals, app.audit.services.list_entries).
 Deciding a proposal stays with the API.
 """
 from flask import Blueprint, render_template, request, url_for
@@ -10,7 +10,7 @@ from .. import access
 from ..audit.services import list_entries
 from ..channels.place_choices import country_label
 from ..i18n import _l
-from ..integration.matching import list_proposals
+from ..integration.services import list_proposals
 from ..integration.models import CONFIRMED, PROPOSED, REJECTED
 from .views import _who
 

@@ -164,5 +164,4 @@ def bulk():
         db.session.rollback()
         return render_template("console/bulk_confirm.html", outcomes=outcomes, back=_back(), closure_reason=reason,
                                duplicate_of=request.form.get("duplicate_of", "").strip())
-    db.session.commit()
     return render_template("console/bulk_result.html", outcomes=outcomes, back=_back(), action=action)

@@ -15,8 +15,10 @@ from ..accounts.models import User
 from ..accounts.services import deactivate_account, staff_accounts
 from ..errors import DomainError
 from ..extensions import db
-from ..i18n import _, _l, translate_message
+from ..forms import run_form
+from ..i18n import _, _l
 from ..missions.models import Mission
+from ..storage import after_commit
 
 bp = Blueprint("console_staff", __name__, url_prefix="/console", template_folder="templates")
 
@@ -55,15 +57,16 @@ def deactivate(user_id: uuid.UUID):
     user = db.session.get(User, user_id)
     if user is None or user.role == access.WORKER:
         raise DomainError(404, _("Not found."))
-    try:
+
+    def action():
         if request.form.get("confirm") != "yes":
             raise DomainError(422, _("Some fields are not valid."),
                               {"confirm": [_("Tick the box to confirm that this account must be closed.")]})
         deactivate_account(current_user, user.id)
-    except DomainError as exc:
-        db.session.rollback()
-        return _render(back, error=str(exc.message), errors=translate_message(exc.errors), code=exc.code)
+
+    _result, refused = run_form(action)
+    if refused is not None:
+        return _render(back, error=refused.message, errors=refused.errors, code=refused.code)
     mission_code = user.mission.code if user.mission else ""
-    db.session.commit()
-    flash("staff_deactivated")
+    after_commit(lambda: flash("staff_deactivated"))
     return redirect(url_for("console_staff.staff", mission=mission_code or None), code=303)

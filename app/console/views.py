@@ -1,33 +1,37 @@
 """The staff console (`/console`): the mission's queue and the request detail, plain server-rendered forms.
 
 Every rule (scope, workflow, claim, audit) lives in app.help.services; these handlers parse
-the form, call the service, commit once and redirect back (POST-redirect-GET).
+the form, call the service and redirect back (POST-redirect-GET); the request's unit of work
+commits (app.storage).
 """
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_timedelta
 from flask_jwt_extended import current_user
-from marshmallow import ValidationError
 from sqlalchemy import select
 
 from .. import access, localtime
 from ..accounts.models import User
+from ..accounts.password_reset import CODE_LIFETIME, issue_staff_code
+from ..accounts.services import deactivate_account
 from ..errors import DomainError
 from ..extensions import db
+from ..forms import run_form
 from ..help import services as help_services
 from ..help.deadlines import deadline_state, now as deadline_now, standard_source
 from ..channels.models import SECTOR_LABELS
-from ..help.models import CATEGORIES, STATUSES, URGENCIES
+from ..help.models import CATEGORIES, STATUSES, URGENCIES, HelpRequest
 from ..help.priority import BANDS, band_name
 from ..help.schemas import NoteInSchema, QueueUpdateSchema, StaffMessageInSchema
 from ..help.signals import mark_signals
 from ..help.workflow import CLOSURE_REASONS, staff_moves
-from ..i18n import _, _l, translate_message
+from ..i18n import _, _l
 from ..missions.models import Mission
 from ..presence.models import PASSPORT_STATUSES
 from ..presence.services import shared_numbers_of
 from ..schemas import has_control_characters
+from ..storage import after_commit
 from ..types import utcnow
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
@@ -238,7 +242,6 @@ def _render_detail(help_request_id, error=None, errors=None, form=None, code=200
         message_id=uuid.uuid4(), worker=db.session.get(User, help_request.user_id) if help_request.user_id else None,
         confirmed_moves=CONFIRMED_MOVES, note_templates=NOTE_TEMPLATES, printed_at=utcnow())
     # The audit entry of this read is part of the request's unit of work.
-    db.session.commit()
     return page, code
 
 
@@ -250,23 +253,13 @@ def detail(help_request_id):
 
 
 def _act(help_request_id, action, done, back=None):
-    """Run `action()`; commit and go back to the detail (or to `back(result)`), or show the refusal."""
-    try:
-        result = action()
-    except ValidationError as exc:
-        db.session.rollback()
-        errors = translate_message(exc.messages)
-        return _render_detail(help_request_id, error=_("Some fields are not valid."), errors=errors,
-                              form=request.form, code=422)
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.code in (403, 404):
-            raise
-        return _render_detail(help_request_id, error=str(exc.message), errors=translate_message(exc.errors),
-                              form=request.form, code=exc.code)
+    """Run `action()` and go back to the detail (or to `back(result)`), or show the refusal there."""
+    result, refused = run_form(action, raise_codes=(403, 404))
+    if refused is not None:
+        return _render_detail(help_request_id, error=refused.message, errors=refused.errors,
+                              form=request.form, code=refused.code)
     target = (back and back(result)) or url_for("console.detail", help_request_id=help_request_id)
-    db.session.commit()
-    flash(done)
+    after_commit(lambda: flash(done))
     return redirect(target, code=303)
 
 
@@ -337,8 +330,6 @@ def change_status(help_request_id):
 @access.requires(access.ACCOUNTS)
 def deactivate_worker(help_request_id):
     """An admin closes the account of the request's worker (an abusive one); confirmed by a checkbox."""
-    from ..accounts.services import deactivate_account
-
     def action():
         worker_id = help_services.worker_of(current_user, help_request_id)
         if request.form.get("confirm") != "yes":
@@ -405,14 +396,8 @@ def message(help_request_id):
 def reset_code(help_request_id):
     """A one-time password code for the request's worker, shown once to the staff member, who reads
     it to her by phone after checking who she is (audited; app.accounts.password_reset)."""
-    from flask import make_response
-
-    from ..accounts.password_reset import CODE_LIFETIME, issue_staff_code
-    from ..help.models import HelpRequest
-
     help_request = db.session.get(HelpRequest, help_request_id)
     worker, code = issue_staff_code(current_user, help_request)
-    db.session.commit()
     page = render_template("console/reset_code.html", r=help_request, worker=worker, code=code,
                            minutes=int(CODE_LIFETIME.total_seconds() // 60))
     response = make_response(page)

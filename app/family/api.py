@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_jwt_extended import current_user
 from flask_smorest import Blueprint, abort
 
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..i18n import _
 from .. import access
 from ..security import BEARER
@@ -52,7 +52,6 @@ class FamilyPin(MethodView):
     def put(self, data, help_request_id):
         """Set the family PIN of one of the worker's requests (6 digits; replaces an earlier one)."""
         help_request = services.set_pin(current_user, help_request_id, data["pin"])
-        db.session.commit()
         return {"reference": help_request.reference, "family_pin_set": True}
 
     @blp.response(204)
@@ -61,7 +60,6 @@ class FamilyPin(MethodView):
     def delete(self, help_request_id):
         """Remove the family PIN: the request can no longer be checked with it."""
         services.remove_pin(current_user, help_request_id)
-        db.session.commit()
 
 
 @blp.route("/status/<string:reference>")

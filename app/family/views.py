@@ -9,20 +9,15 @@ from flask_jwt_extended import current_user
 from marshmallow import ValidationError
 
 from ..accounts.views import worker_page
-from ..extensions import db
 from ..help.services import get_for_worker
 from ..i18n import translate_message
+from ..pwa.views import STATUS_LABELS  # the worker's own gentle words, which her family reads too
+from ..storage import after_commit
 from . import services
 from .api import per_address, per_reference
 from .schemas import FamilyPinInSchema
 
 bp = Blueprint("family_pages", __name__, template_folder="templates")
-
-
-def _status_labels() -> dict:
-    from ..pwa.views import STATUS_LABELS  # the worker's own gentle words, which her family reads too
-
-    return STATUS_LABELS
 
 
 @bp.get("/status")
@@ -40,7 +35,7 @@ def status_check():
     reference = (request.form.get("reference") or "").strip()[:40]
     answer = services.family_status(reference, request.form.get("pin") or "", str(get_locale() or "id"))
     if answer is not None:
-        answer = {**answer, "status_label": str(_status_labels().get(answer["status"], answer["status"])),
+        answer = {**answer, "status_label": str(STATUS_LABELS.get(answer["status"], answer["status"])),
                   "updated": format_datetime(answer["updated_at"], "medium")}
     return render_template("family/status.html", reference=reference, answer=answer,
                            not_found=answer is None), 200 if answer else 404
@@ -53,7 +48,7 @@ def _pin_page(help_request_id, errors=None, code=200):
     done = get_flashed_messages(category_filter=["family"])
     return render_template("family/pin.html", r=help_request, has_pin=has_pin, status_url=status_url,
                            errors=errors or {}, done=done[0] if done else None,
-                           status_label=str(_status_labels().get(help_request.status, help_request.status))), code
+                           status_label=str(STATUS_LABELS.get(help_request.status, help_request.status))), code
 
 
 @bp.get("/requests/<uuid:help_request_id>/family")
@@ -71,8 +66,7 @@ def family_pin_set(help_request_id):
     except ValidationError as exc:
         return _pin_page(help_request_id, translate_message(exc.messages), 422)
     services.set_pin(current_user, help_request_id, data["pin"])
-    db.session.commit()
-    flash("set", "family")
+    after_commit(lambda: flash("set", "family"))
     return redirect(url_for("family_pages.family_pin_page", help_request_id=help_request_id), code=303)
 
 
@@ -80,6 +74,5 @@ def family_pin_set(help_request_id):
 @worker_page
 def family_pin_remove(help_request_id):
     services.remove_pin(current_user, help_request_id)
-    db.session.commit()
-    flash("removed", "family")
+    after_commit(lambda: flash("removed", "family"))
     return redirect(url_for("family_pages.family_pin_page", help_request_id=help_request_id), code=303)

@@ -4,7 +4,6 @@ from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 
 from ..access import OWN_RECORDS, QUEUE, requires
-from ..extensions import db
 from ..schemas import PageArgs
 from ..security import BEARER
 from . import services
@@ -37,7 +36,6 @@ class HelpRequests(MethodView):
     def post(self, data):
         """Ask the mission for help."""
         help_request, created = services.create_help_request(current_user, data)
-        db.session.commit()
         return help_request, 201 if created else 200
 
 
@@ -65,7 +63,6 @@ class HelpRequestMessages(MethodView):
     def post(self, data, help_request_id):
         """Send a message to the mission about this request."""
         message, created = services.add_worker_message(current_user, help_request_id, data)
-        db.session.commit()
         return message, 201 if created else 200
 
 
@@ -80,7 +77,6 @@ class HelpRequestWithdraw(MethodView):
     def post(self, help_request_id):
         """Withdraw an open request: the worker no longer needs help with it (her word alone)."""
         help_request = services.withdraw(current_user, help_request_id)
-        db.session.commit()
         return help_request
 
 
@@ -109,7 +105,6 @@ class QueueItem(MethodView):
     def get(self, help_request_id):
         """A request with the worker's presence, history, messages and notes (the read is audited)."""
         help_request = services.get_for_staff(current_user, help_request_id)
-        db.session.commit()
         return help_request
 
     @queue_blp.arguments(QueueUpdateSchema)
@@ -119,7 +114,6 @@ class QueueItem(MethodView):
     def patch(self, data, help_request_id):
         """Change the status, priority override, assignee or mission of a request."""
         help_request = services.update(current_user, help_request_id, **data)
-        db.session.commit()
         return help_request
 
 
@@ -133,7 +127,6 @@ class QueueClaim(MethodView):
     def post(self, help_request_id):
         """Become the request's assignee; exactly one of several simultaneous claimers wins."""
         help_request = services.claim(current_user, help_request_id)
-        db.session.commit()
         return help_request
 
 
@@ -147,7 +140,6 @@ class QueueNotes(MethodView):
     def post(self, data, help_request_id):
         """Add an internal note (never shown to the worker)."""
         note = services.add_note(current_user, help_request_id, data["body"])
-        db.session.commit()
         return note
 
 
@@ -162,5 +154,4 @@ class QueueMessages(MethodView):
     def post(self, data, help_request_id):
         """Send a message to the worker."""
         message, created = services.add_staff_message(current_user, help_request_id, data["body"], data.get("id"))
-        db.session.commit()
         return message, 201 if created else 200

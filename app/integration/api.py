@@ -1,16 +1,12 @@
 """`/api/v1/stats` and `/api/v1/integration/proposals` (record matching decided by an admin)."""
-import uuid
 
 from flask.views import MethodView
 from flask_jwt_extended import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from ..access import MATCHING, STATS, requires
-from ..extensions import db
-from ..i18n import _
 from ..security import BEARER
-from . import matching
-from .models import MatchProposal
+from . import services
 from .schemas import ProposalArgs, ProposalPageSchema, ProposalSchema, StatsSchema
 from .stats import compute_stats, stats_scope
 
@@ -39,16 +35,7 @@ class Proposals(MethodView):
     @blp.doc(security=BEARER)
     def get(self, args):
         """Match proposals (default: open ones), best score first."""
-        return matching.list_proposals(args["status"], cursor=args["cursor"], limit=args["limit"])
-
-
-def _decide(proposal_id: uuid.UUID, confirm: bool):
-    proposal = db.session.get(MatchProposal, proposal_id)
-    if proposal is None:
-        abort(404, message=_("No such proposal."))
-    proposal = matching.decide(proposal, confirm, current_user)
-    db.session.commit()
-    return proposal
+        return services.list_proposals(args["status"], cursor=args["cursor"], limit=args["limit"])
 
 
 @blp.route("/proposals/<uuid:proposal_id>/confirm")
@@ -60,7 +47,7 @@ class ConfirmProposal(MethodView):
     @blp.doc(security=BEARER)
     def post(self, proposal_id):
         """Confirm a proposal: the worker and the placement become one person."""
-        return _decide(proposal_id, True)
+        return services.decide_proposal(current_user, proposal_id, True)
 
 
 @blp.route("/proposals/<uuid:proposal_id>/reject")
@@ -72,4 +59,4 @@ class RejectProposal(MethodView):
     @blp.doc(security=BEARER)
     def post(self, proposal_id):
         """Reject a proposal: the pair is never proposed again."""
-        return _decide(proposal_id, False)
+        return services.decide_proposal(current_user, proposal_id, False)

@@ -3,6 +3,7 @@
 Each batch is committed as it is written, so a large import holds neither the file nor one
 long transaction; re-running an interrupted import finishes it (rows already in are unchanged).
 """
+import os
 import sys
 from datetime import datetime, timezone
 
@@ -10,8 +11,7 @@ import click
 from flask.cli import AppGroup
 
 from ..extensions import db
-from . import importer, matching
-from .export import changed_presence, write_export
+from . import importer, services
 
 integration = AppGroup("integration", help="SISKOP2MI placements in, Peduli WNI presence out, record matching.")
 
@@ -45,36 +45,27 @@ def import_placements(path, run_match):
     Every row is validated; bad rows are listed with their line number and skipped (the exit
     status is then 1). Importing the same file again changes nothing.
     """
-    import os
-
     try:
         fmt = importer.format_of(path)
     except importer.FileFormatError as error:
         raise click.UsageError(str(error)) from None
-    job = importer.PlacementImport()
     try:
         with open(path, "rb") as handle, click.progressbar(length=os.path.getsize(path), label="placements",
                                                           file=sys.stderr) as bar:
-            for line, row, error in importer.read_rows(_lines(handle, bar), fmt):
-                if job.add(line, row, error):
-                    job.flush()
-                    db.session.commit()
-            job.flush()
-            db.session.commit()
+            counts = services.import_placements(_lines(handle, bar), fmt, db.session.commit)
     except importer.FileFormatError as error:
         db.session.rollback()
         raise click.ClickException(f"{path}: {error}") from None
     except UnicodeDecodeError:
         db.session.rollback()
         raise click.ClickException(f"{path}: the file is not UTF-8 text") from None
-    for line, errors in job.counts.errors:
+    for line, errors in counts.errors:
         # Field names and messages only: a rejected value (a personal number) is never echoed.
         click.echo(f"{path}:{line}: {_describe(errors)}", err=True)
-    counts = job.counts
     click.echo(f"created {counts.created}, updated {counts.updated}, unchanged {counts.unchanged}, "
                f"rejected {counts.rejected}")
     if run_match:
-        result = matching.match()
+        result = services.match_records()
         db.session.commit()
         click.echo(f"matched: linked {result['linked']}, proposed {result['proposed']}")
     if counts.rejected:
@@ -84,7 +75,7 @@ def import_placements(path, run_match):
 @integration.command("match")
 def match_command():
     """Link records of the same person (equal passport or NIK) and propose matches by name for an admin."""
-    result = matching.match()
+    result = services.match_records()
     db.session.commit()
     click.echo(f"linked {result['linked']}, proposed {result['proposed']}")
 
@@ -109,7 +100,7 @@ def export_presence(since, fmt, output):
     moment = _since(since)
     if output:
         with open(output, "w", encoding="utf-8", newline="") as out:
-            count = write_export(changed_presence(moment), out, fmt)
+            count = services.export_presence(moment, out, fmt)
     else:
-        count = write_export(changed_presence(moment), sys.stdout, fmt)
+        count = services.export_presence(moment, sys.stdout, fmt)
     click.echo(f"exported {count} presence report(s) changed since {moment.isoformat()}", err=True)

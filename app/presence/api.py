@@ -4,7 +4,6 @@ from flask_jwt_extended import current_user
 from flask_smorest import Blueprint, abort
 
 from ..access import OWN_RECORDS, requires
-from ..extensions import db
 from ..i18n import _
 from ..security import BEARER
 from . import services
@@ -35,5 +34,4 @@ class Presence(MethodView):
         """Report presence; a newer report replaces the current one (the old one is kept)."""
         first = services.current_presence(current_user) is None
         report, created = services.submit_presence(current_user, data)
-        db.session.commit()
         return report, 201 if created and first else 200

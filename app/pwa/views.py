@@ -7,21 +7,23 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_jwt_extended import (current_user, get_jwt, set_access_cookies, set_refresh_cookies, unset_jwt_cookies,
-                                verify_jwt_in_request)
-
-from marshmallow import ValidationError
+from flask_jwt_extended import current_user, verify_jwt_in_request
+from sqlalchemy import select
 
 from .. import access, paths
-from ..accounts import services as accounts
-from ..accounts.limits import credential_limits
-from ..accounts.schemas import RegisterSchema
 from ..extensions import db
-from ..i18n import _, _l, translate_message
-from ..missions import calls
 from ..channels.models import SECTOR_LABELS
-from ..missions.models import SHORT_KINDS_ID
-from .guards import check_form_post, form_token, keep_form_token, same_site_path
+from ..forms import run_form
+from ..help.priority import CRITICAL_CATEGORIES
+from ..help.schemas import HelpRequestInSchema, HelpRequestSchema
+from ..help.services import create_help_request, list_for_worker
+from ..i18n import _, _l
+from ..missions import calls, places
+from ..missions.models import SHORT_KINDS_ID, Mission
+from ..presence.schemas import PresenceInSchema
+from ..presence.services import current_presence, submit_presence
+from ..web import asset
+from .guards import form_token, keep_form_token
 
 bp = Blueprint("pwa", __name__, template_folder="templates")
 bp.after_request(keep_form_token)
@@ -50,106 +52,6 @@ def _page_globals():
 @bp.get("/")
 def home():
     return render_template("pwa/home.html")
-
-
-def _login_response(user, target):
-    tokens = accounts.issue_tokens(user)
-    db.session.commit()
-    response = redirect(target)
-    set_access_cookies(response, tokens["access_token"])
-    set_refresh_cookies(response, tokens["refresh_token"])
-    return response
-
-
-def _next(default: str) -> str:
-    return same_site_path(request.values.get("next"), default)
-
-
-@bp.route("/login", methods=["GET", "POST"])
-@credential_limits
-def login():
-    error = None
-    if request.method == "POST":
-        check_form_post()
-        identifier = (request.form.get("phone") or request.form.get("email") or "").strip()
-        if identifier and "@" not in identifier:
-            try:  # typed as dialled at home ("0812..."): looked up in E.164
-                identifier = accounts.normalise_phone(identifier, request.form.get("phone_country") or "ID")
-            except ValueError:
-                pass
-        user = accounts.authenticate(identifier, request.form.get("password", ""))
-        if user is not None:
-            default = ("/console" if access.can(user, access.QUEUE)
-                       else "/console/assist" if access.can(user, access.ASSIST) else url_for("pwa.home"))
-            return _login_response(user, _next(default))
-        error = _("Wrong phone number, email or password.")
-    return render_template("pwa/login.html", error=error, next_path=_next(""), phone_countries=_phone_countries()), \
-        401 if error else 200
-
-
-@bp.route("/register", methods=["GET", "POST"])
-@credential_limits
-def register():
-    errors, form = {}, request.form
-    if request.method == "POST":
-        check_form_post()
-        data = {k: v for k, v in form.items() if k in ("phone", "phone_country", "password", "full_name", "language") and v}
-        try:
-            data = RegisterSchema().load(data)
-        except ValidationError as exc:
-            errors = translate_message(exc.messages)
-        else:
-            try:
-                user = accounts.create_user(full_name=data["full_name"], password=data["password"],
-                                            phone=accounts.normalise_phone(data["phone"]), language=data["language"])
-            except accounts.AccountError:
-                errors = {"phone": [_("This phone number is already registered. Log in instead.")]}
-            else:
-                return _login_response(user, _next(url_for("pwa.home")))
-    return render_template("pwa/register.html", errors=errors, form=form, phone_countries=_phone_countries()), \
-        422 if errors else 200
-
-
-@bp.post("/logout")
-def logout():
-    """End the login; the CSRF token is required, so no other site can log a worker out.
-
-    A page left open longer than the access cookie lives (15 minutes) still logs out: the expired
-    cookie names its login, and the form's CSRF token must be the one it was issued with.
-    """
-    from jwt import ExpiredSignatureError
-
-    try:
-        payload = get_jwt() if verify_jwt_in_request(optional=True) is not None else None
-    except ExpiredSignatureError:
-        payload = _expired_login_of_this_form()
-    if payload is not None:
-        accounts.revoke(payload)
-        db.session.commit()
-    response = redirect(url_for("pwa.home"))
-    unset_jwt_cookies(response)
-    return response
-
-
-def _expired_login_of_this_form() -> dict | None:
-    """The claims of the expired access cookie when the posted CSRF token is its own, else a refusal."""
-    import hmac
-
-    from flask_jwt_extended import decode_token
-
-    from ..security import auth_error
-
-    try:
-        payload = decode_token(request.cookies.get(current_app.config["JWT_ACCESS_COOKIE_NAME"], ""),
-                               allow_expired=True)
-    except Exception:  # forged or malformed: nothing to end
-        return None
-    sent = request.form.get("csrf_token", "") or request.headers.get("X-CSRF-TOKEN", "")
-    if not hmac.compare_digest(str(payload.get("csrf", "")).encode(), sent.encode()):
-        from flask import abort
-
-        abort(auth_error(_l("The form expired. Please reload the page and try again.")))
-    return payload
 
 
 # ---------------------------------------------------------------- the offline-first worker pages
@@ -225,10 +127,6 @@ def _labels() -> dict:
 
 def _mission_countries() -> list[str]:
     """The countries with an Indonesian mission (the "Call now" card has numbers for each)."""
-    from sqlalchemy import select
-
-    from ..missions.models import Mission
-
     return sorted(db.session.scalars(select(Mission.country).distinct()))
 
 
@@ -238,8 +136,6 @@ def _place_choices(country: str | None) -> dict:
     The regions are those of the chosen country, rendered here so that the form works
     without JavaScript; with it, the page script refills them from /api/v1/places.
     """
-    from ..missions import places
-
     lang = str(get_locale() or "id")
     main = set(places.main_destinations())
     everything = places.countries(lang)
@@ -249,22 +145,9 @@ def _place_choices(country: str | None) -> dict:
             "chosen_country": chosen["code"], "regions": chosen["regions"]}
 
 
-def _phone_countries() -> list[dict]:
-    """Where a phone number typed without its country code may come from: home, then the main destinations."""
-    import phonenumbers
-
-    from ..missions import places
-
-    lang = str(get_locale() or "id")
-    return [{"code": code, "name": f"{places.country_name(code, lang)} (+{phonenumbers.country_code_for_region(code)})"}
-            for code in ("ID", *places.main_destinations())]
-
-
 def _current_presence(user):
     if user is None:
         return None
-    from ..presence.services import current_presence
-
     return current_presence(user)
 
 
@@ -303,19 +186,12 @@ def _require_login():
 def _submit(schema, service, fields) -> dict:
     """A plain (no-JavaScript) form post through the same schema and service as the API.
 
-    Returns the field errors to show again, or {} once the record is committed.
+    Returns the field errors to show again (what the service wrote rolled back), or {}.
     """
-    from ..errors import DomainError
-
-    try:
-        service(current_user, schema.load(_form_data(request.form, fields)))
-        db.session.commit()
+    _result, refused = run_form(lambda: service(current_user, schema.load(_form_data(request.form, fields))))
+    if refused is None:
         return {}
-    except ValidationError as exc:
-        return translate_message(exc.messages)
-    except DomainError as exc:
-        db.session.rollback()
-        return {"_": [str(exc.message)]}
+    return refused.errors if refused.invalid else {"_": [refused.message]}
 
 
 def _form_country() -> str | None:
@@ -337,14 +213,9 @@ def help_page():
         refused = _require_login()
         if refused:
             return refused
-        from ..help.schemas import HelpRequestInSchema
-        from ..help.services import create_help_request
-
         errors = _submit(HelpRequestInSchema(), create_help_request, HELP_FIELDS)
         if not errors:
             return redirect(url_for("pwa.requests_page"))
-    from ..help.priority import CRITICAL_CATEGORIES
-
     presence = _current_presence(page_user())
     here = request.form.get("country") or (presence.country if presence else "MY")
     critical = request.form.get("urgency") == "emergency" or request.form.get("category") in CRITICAL_CATEGORIES
@@ -364,14 +235,9 @@ def _call_now(country: str | None, presence) -> dict:
 @bp.get("/requests")
 def requests_page():
     """The worker's requests: the server's list, which the page script merges with the outbox."""
-    from ..help.priority import CRITICAL_CATEGORIES
-
     user = page_user()
     requests, items, missions = [], [], {}
     if user is not None:
-        from ..help.schemas import HelpRequestSchema
-        from ..help.services import list_for_worker
-
         requests = list_for_worker(user, limit=100)["items"]
         items = HelpRequestSchema(many=True).dump(requests)
         missions = {str(r.id): r.mission for r in requests}
@@ -404,9 +270,6 @@ def presence_page():
         refused = _require_login()
         if refused:
             return refused
-        from ..presence.schemas import PresenceInSchema
-        from ..presence.services import submit_presence
-
         errors = _submit(PresenceInSchema(), submit_presence, PRESENCE_FIELDS)
         if not errors:
             return redirect(url_for("pwa.presence_page"))
@@ -492,36 +355,10 @@ def service_worker():
     """The service worker at scope `/`; its cache version changes whenever a shell file changes."""
     mtimes = tuple((STATIC_DIR / n).stat().st_mtime_ns for n in SHELL_STATIC + ["sw.js"])
     source = (STATIC_DIR / "sw.js").read_text("utf-8")
-    from ..web import asset
-
     files = ["/static/" + n if n in UNVERSIONED else asset(n) for n in SHELL_STATIC]
     source = source.replace("__VERSION__", _shell_version(mtimes)).replace(
         "__SHELL__", json.dumps(SHELL_PAGES + files + ["/manifest.webmanifest"]))
     response = current_app.response_class(source, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
-    return response
-
-
-@bp.post("/session/refresh")
-@credential_limits
-def refresh_session():
-    """New access and refresh cookies from the refresh cookie (the page scripts call it on a 401)."""
-    from flask_jwt_extended.exceptions import JWTExtendedException
-    from jwt.exceptions import PyJWTError
-
-    try:
-        verify_jwt_in_request(refresh=True, locations=["cookies"])
-    except (JWTExtendedException, PyJWTError):
-        return {"code": 401, "message": _("Please log in again.")}, 401
-    # Tabs of one browser share the cookie and may call this at once: the grace window.
-    tokens = accounts.rotate_refresh_token(get_jwt(), current_user, grace=True)
-    db.session.commit()
-    if tokens is None:
-        response = current_app.response_class(status=401)
-        unset_jwt_cookies(response)
-        return response
-    response = current_app.response_class(status=204)
-    set_access_cookies(response, tokens["access_token"])
-    set_refresh_cookies(response, tokens["refresh_token"])
     return response

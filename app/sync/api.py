@@ -8,7 +8,6 @@ from ..access import OWN_RECORDS, requires
 from ..extensions import limiter
 from ..i18n import _
 from ..security import BEARER
-from ..storage import committed
 from . import services
 from .schemas import SyncRequestSchema, SyncResponseSchema
 
@@ -45,14 +44,12 @@ class Sync(MethodView):
             abort(400, message=_("The cursor is not valid. Start again without it."),
                   errors={"cursor": [_("Not a valid cursor for this account.")]})
 
-        def apply_and_pull():
-            outcomes = services.apply_mutations(user, envelope["mutations"], envelope["device_id"])
-            # Read in the same transaction: what it wrote is seen, and pull_changes waits for any
-            # other writer of this worker's feed still in flight (see sync.feed.lock_feed).
-            return outcomes, *services.pull_changes(user, position)
-
-        # Committed before the answer: nothing is reported applied that is not stored. Two calls
-        # of one worker may take the same ids in other orders: a deadlock is run again, not a 503.
-        outcomes, changes, position_next, has_more = committed(apply_and_pull)
+        outcomes = services.apply_mutations(user, envelope["mutations"], envelope["device_id"])
+        # Read in the same transaction: what it wrote is seen, and pull_changes waits for any
+        # other writer of this worker's feed still in flight (see sync.feed.lock_feed).
+        changes, position_next, has_more = services.pull_changes(user, position)
+        # The request's unit of work (app.storage.committed) commits before the answer: nothing is
+        # reported applied that is not stored. Two calls of one worker may take the same ids in
+        # other orders: a deadlock runs the whole call again, not a 503.
         return {"results": [o.as_dict() for o in outcomes], "changes": changes,
                 "cursor": services.encode_cursor(user, position_next), "has_more": has_more}

@@ -282,17 +282,23 @@ def test_feed_rows_are_kept_per_user(worker):
 
 
 def test_an_answer_lost_after_commit_is_answered_duplicate_on_retry(sync, worker, monkeypatch):
+    from app.storage import after_commit
     from app.sync import services
 
-    real = services.encode_cursor  # the first thing done after the commit
+    real = services.apply_mutations
 
-    def crash(*args, **kwargs):
+    def crash():  # run by the request's unit of work right after its commit
         raise RuntimeError("the process died before answering")
 
+    def apply_then_die_after_commit(*args, **kwargs):
+        outcomes = real(*args, **kwargs)
+        after_commit(crash)
+        return outcomes
+
     m = mutation("presence.upsert", presence_data())
-    monkeypatch.setattr(services, "encode_cursor", crash)
+    monkeypatch.setattr(services, "apply_mutations", apply_then_die_after_commit)
     assert sync(worker, envelope(m)).status_code == 500
-    monkeypatch.setattr(services, "encode_cursor", real)
+    monkeypatch.setattr(services, "apply_mutations", real)
     result = sync(worker, envelope(m)).get_json()["results"][0]
     assert result["status"] == "duplicate" and result["record_id"] == m["data"]["id"]
 
