@@ -10,9 +10,10 @@ import uuid
 from dataclasses import dataclass
 
 import pycountry
-from sqlalchemy import select
+from sqlalchemy import Uuid, bindparam, select
 
 from ..extensions import db
+from ..presence.models import PresenceReport
 from .models import Jurisdiction, Mission
 
 # When several missions list a whole country, the embassy is the one to route to.
@@ -83,6 +84,21 @@ def route_id(country: str, region: str | None = None, city: str | None = None) -
                 return listing.mission_id
     whole_country = sorted((l for l in places if l.region is None), key=lambda l: l.rank)
     return whole_country[0].mission_id if whole_country else None
+
+
+_PRESENCE_MISSION = select(PresenceReport.mission_id).where(
+    PresenceReport.user_id == bindparam("user_id", type_=Uuid()), PresenceReport.is_current.is_(True))
+
+
+def route_id_for_worker(user_id: uuid.UUID, country: str, region: str | None = None,
+                        city: str | None = None) -> uuid.UUID | None:
+    """Where a worker's request about (country, region, city) goes: the mission serving the place
+    (`route_id`); when none serves it (she is abroad somewhere no mission lists), the mission of her
+    current presence report, which knows her; else None."""
+    mission_id = route_id(country, region, city)
+    if mission_id is not None:
+        return mission_id
+    return db.session.scalar(_PRESENCE_MISSION, {"user_id": user_id})
 
 
 def _region_and_parent(region: str | None) -> list[str]:

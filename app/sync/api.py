@@ -9,7 +9,7 @@ from ..extensions import limiter
 from ..i18n import _
 from ..security import BEARER
 from ..storage import committed
-from . import services
+from . import pull, push
 from .schemas import SyncRequestSchema, SyncResponseSchema
 
 blp = Blueprint("sync", __name__, url_prefix="/api/v1", description="Offline sync for the worker's app")
@@ -40,19 +40,19 @@ class Sync(MethodView):
         """Apply the device's mutations exactly once, then return the changes since its cursor."""
         user = current_user
         try:
-            position = services.decode_cursor(user, envelope["cursor"])
-        except services.CursorError:
+            position = pull.decode_cursor(user, envelope["cursor"])
+        except pull.CursorError:
             abort(400, message=_("The cursor is not valid. Start again without it."),
                   errors={"cursor": [_("Not a valid cursor for this account.")]})
 
         def apply_and_pull():
-            outcomes = services.apply_mutations(user, envelope["mutations"], envelope["device_id"])
+            outcomes = push.apply_mutations(user, envelope["mutations"], envelope["device_id"])
             # Read in the same transaction: what it wrote is seen, and pull_changes waits for any
             # other writer of this worker's feed still in flight (see sync.feed.lock_feed).
-            return outcomes, *services.pull_changes(user, position)
+            return outcomes, *pull.pull_changes(user, position)
 
         # Committed before the answer: nothing is reported applied that is not stored. Two calls
         # of one worker may take the same ids in other orders: a deadlock is run again, not a 503.
         outcomes, changes, position_next, has_more = committed(apply_and_pull)
         return {"results": [o.as_dict() for o in outcomes], "changes": changes,
-                "cursor": services.encode_cursor(user, position_next), "has_more": has_more}
+                "cursor": pull.encode_cursor(user, position_next), "has_more": has_more}

@@ -283,35 +283,35 @@ def test_feed_rows_are_kept_per_user(worker):
 
 
 def test_an_answer_lost_after_commit_is_answered_duplicate_on_retry(sync, worker, monkeypatch):
-    from app.sync import services
+    from app.sync import pull
 
-    real = services.encode_cursor  # the first thing done after the commit
+    real = pull.encode_cursor  # the first thing done after the commit
 
     def crash(*args, **kwargs):
         raise RuntimeError("the process died before answering")
 
     m = mutation("presence.upsert", presence_data())
-    monkeypatch.setattr(services, "encode_cursor", crash)
+    monkeypatch.setattr(pull, "encode_cursor", crash)
     assert sync(worker, envelope(m)).status_code == 500
-    monkeypatch.setattr(services, "encode_cursor", real)
+    monkeypatch.setattr(pull, "encode_cursor", real)
     result = sync(worker, envelope(m)).get_json()["results"][0]
     assert result["status"] == "duplicate" and result["record_id"] == m["data"]["id"]
 
 
 def test_a_crash_before_commit_leaves_nothing_and_the_retry_applies(sync, worker, monkeypatch):
     from app.presence.models import PresenceReport
-    from app.sync import services
+    from app.sync import push
 
-    real = services.apply_mutations
+    real = push.apply_mutations
 
     def apply_then_crash(*args, **kwargs):
         real(*args, **kwargs)
         raise RuntimeError("the process died before committing")
 
     m = mutation("presence.upsert", presence_data())
-    monkeypatch.setattr(services, "apply_mutations", apply_then_crash)
+    monkeypatch.setattr(push, "apply_mutations", apply_then_crash)
     assert sync(worker, envelope(m)).status_code == 500
     assert count(AppliedMutation) == 0 and count(PresenceReport) == 0
-    monkeypatch.setattr(services, "apply_mutations", real)
+    monkeypatch.setattr(push, "apply_mutations", real)
     assert sync(worker, envelope(m)).get_json()["results"][0]["status"] == "applied"
     assert count(PresenceReport) == 1
