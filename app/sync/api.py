@@ -1,4 +1,5 @@
 """`POST /api/v1/sync`: the device pushes its outbox and pulls what changed for its worker."""
+import orjson
 from flask import current_app
 from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt_identity
@@ -54,5 +55,17 @@ class Sync(MethodView):
         # Committed before the answer: nothing is reported applied that is not stored. Two calls
         # of one worker may take the same ids in other orders: a deadlock is run again, not a 503.
         outcomes, changes, position_next, has_more = committed(apply_and_pull)
-        return {"results": [o.as_dict() for o in outcomes], "changes": changes,
-                "cursor": pull.encode_cursor(user, position_next), "has_more": has_more}
+        return _json({"results": [o.as_dict() for o in outcomes], "changes": changes,
+                      "cursor": pull.encode_cursor(user, position_next), "has_more": has_more})
+
+
+# The answer is made of plain values already (the records dumped by their features' schemas), so it
+# is encoded as it stands, by orjson: SyncResponseSchema documents it; dumping it through that schema
+# again, then encoding with the standard library, was a fifth of a call's time. Sorted keys and a
+# final newline, as Flask's own encoder writes them; a lazy (translated) string as its text.
+_JSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+
+
+def _json(body: dict):
+    return current_app.response_class(orjson.dumps(body, default=str, option=_JSON_OPTIONS) + b"\n",
+                                      mimetype="application/json")

@@ -19,9 +19,11 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..help.models import HelpMessage, HelpRequest
 from ..help.schemas import HelpRequestSchema, MessageSchema
+from ..missions.schemas import MissionSchema
 from ..presence.models import PresenceReport
 from ..presence.schemas import PresenceSchema
 from ..presence.services import current_presence
+from .dumping import compiled
 from .feed import lock_feed
 from .models import Change
 
@@ -98,39 +100,60 @@ def decode_cursor(user, cursor: str | None) -> Position:
         raise CursorError from None
 
 
+# How each entity is read: its model and the loader options of a page (a request is served with
+# its messages and history, loaded for the whole page at once).
+_READ = {
+    "help_request": (HelpRequest, (selectinload(HelpRequest.messages), selectinload(HelpRequest.history))),
+    "message": (HelpMessage, ()),
+    "presence": (PresenceReport, ()),
+}
+
+
 @lru_cache(maxsize=None)
-def _entity_readers() -> dict:
-    """entity → (model, schema, loader options): each feature's own schema dumps its records.
-    Made once: dumping keeps no state in the schema."""
-    return {
-        # A request is served with its messages and history: loaded for the whole page at once.
-        "help_request": (HelpRequest, HelpRequestSchema(),
-                         (selectinload(HelpRequest.messages), selectinload(HelpRequest.history))),
-        "message": (HelpMessage, MessageSchema(), ()),
-        "presence": (PresenceReport, PresenceSchema(), ()),
-    }
+def _schemas() -> dict:
+    """Each feature's own schema dumps its records (sync.dumping compiles it once). A request's
+    mission is dumped apart (_Dumper), once per page."""
+    return {"help_request": compiled(HelpRequestSchema(exclude=("mission",))), "message": compiled(MessageSchema()),
+            "presence": compiled(PresenceSchema()), "mission": compiled(MissionSchema())}
 
 
-def _current_records(readers: dict, keys) -> dict:
+class _Dumper:
+    """Dumps the records of one page as their features' schemas do. A page of one worker's requests
+    names the same mission again and again: it is dumped once (it is the larger half of a request)."""
+
+    def __init__(self):
+        self.schemas = _schemas()
+        self.missions = {}
+
+    def __call__(self, entity: str, record):
+        if record is None:
+            return None  # deleted since the change was recorded
+        data = self.schemas[entity](record)
+        if entity == "help_request":
+            data["mission"] = self._mission(record)
+        elif entity == "message":
+            data.setdefault("help_request_id", str(record.help_request_id))
+        return data
+
+    def _mission(self, record):
+        if record.mission_id is None:
+            return None
+        if record.mission_id not in self.missions:
+            self.missions[record.mission_id] = self.schemas["mission"](record.mission)
+        return self.missions[record.mission_id]
+
+
+def _current_records(keys) -> dict:
     """{(entity, id): record} for the changed records still stored, one query per kind of entity."""
     wanted = defaultdict(set)
     for entity, entity_id in keys:
         wanted[entity].add(entity_id)
     found = {}
     for entity, ids in wanted.items():
-        model, _schema, options = readers[entity]
+        model, options = _READ[entity]
         for record in db.session.scalars(select(model).where(model.id.in_(ids)).options(*options)):
             found[(entity, record.id)] = record
     return found
-
-
-def _dump(readers: dict, entity: str, record):
-    if record is None:
-        return None  # deleted since the change was recorded
-    data = readers[entity][1].dump(record)
-    if entity == "message":
-        data.setdefault("help_request_id", str(record.help_request_id))
-    return data
 
 
 def _feed_page(user, after_seq: int, limit: int) -> tuple[list[dict], int, bool]:
@@ -140,13 +163,13 @@ def _feed_page(user, after_seq: int, limit: int) -> tuple[list[dict], int, bool]
     has_more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1].seq if rows else after_seq
-    readers = _entity_readers() if rows else {}
+    dump = _Dumper()
     latest = {}
     for row in rows:
         latest.pop((row.entity, row.entity_id), None)
         latest[(row.entity, row.entity_id)] = row
-    records = _current_records(readers, latest)
-    changes = [{"entity": entity, "id": entity_id, "data": _dump(readers, entity, records.get((entity, entity_id)))}
+    records = _current_records(latest)
+    changes = [{"entity": entity, "id": entity_id, "data": dump(entity, records.get((entity, entity_id)))}
                for (entity, entity_id) in latest]
     return changes, last, has_more
 
@@ -159,24 +182,24 @@ def _snapshot_page(user, position: Position, limit: int) -> tuple[list[dict], Po
     request of hers (with its messages and history) in id order; then the feed from where it stood
     when the snapshot began. A change made meanwhile is in the feed after that point, so nothing is
     lost; a record it touches may come twice, each time with its current state."""
-    readers = _entity_readers()
+    dump = _Dumper()
     changes = []
     if position.after_request is None:
         position = Position(db.session.scalar(_FEED_END, {"user_id": user.id}) or 0, True, _BEFORE_FIRST)
         presence = current_presence(user)
         if presence is not None:
-            changes.append({"entity": "presence", "id": presence.id, "data": _dump(readers, "presence", presence)})
+            changes.append({"entity": "presence", "id": presence.id, "data": dump("presence", presence)})
     room = max(limit - len(changes), 0)
     requests = list(db.session.scalars(
         select(HelpRequest).where(HelpRequest.user_id == user.id, HelpRequest.id > position.after_request)
-        .order_by(HelpRequest.id).limit(room + 1).options(*readers["help_request"][2])))
+        .order_by(HelpRequest.id).limit(room + 1).options(*_READ["help_request"][1])))
     if len(requests) > room:
         requests = requests[:room]
-        changes += [{"entity": "help_request", "id": r.id, "data": _dump(readers, "help_request", r)}
+        changes += [{"entity": "help_request", "id": r.id, "data": dump("help_request", r)}
                     for r in requests]
         after = requests[-1].id if requests else position.after_request
         return changes, Position(position.seq, True, after), True
-    changes += [{"entity": "help_request", "id": r.id, "data": _dump(readers, "help_request", r)} for r in requests]
+    changes += [{"entity": "help_request", "id": r.id, "data": dump("help_request", r)} for r in requests]
     served = {(c["entity"], c["id"]) for c in changes}
     more, last, has_more = _feed_page(user, position.seq, limit - len(changes))
     return changes + [c for c in more if (c["entity"], c["id"]) not in served], Position(last), has_more
