@@ -9,7 +9,9 @@ Prints the CPU time and SQL statements per call, and the call tree. Every call s
 --cursor, which passes each answer's cursor back as a phone does.
 """
 import argparse
+import cProfile
 import os
+import pstats
 import sys
 import time
 import uuid
@@ -30,6 +32,8 @@ def main():
     parser.add_argument("--no-profile", action="store_true", help="only count time and queries")
     parser.add_argument("--trace", action="store_true", help="print the SQL statements of one more call")
     parser.add_argument("--cursor", action="store_true", help="pass each answer's cursor back, as a phone does")
+    parser.add_argument("--cpu", action="store_true",
+                        help="profile CPU time (cProfile on process time) instead of wall time: what counts on a busy machine")
     args = parser.parse_args()
     from pyinstrument import Profiler
     from sqlalchemy import event
@@ -65,14 +69,19 @@ def main():
 
         call(0)  # warm-up
         statements[0] = 0
-        profiler = None if args.no_profile else Profiler(interval=0.0005)
+        profiler = None if args.no_profile or args.cpu else Profiler(interval=0.0005)
+        cpu_profiler = cProfile.Profile(time.process_time) if args.cpu else None
         started, cpu_started = time.perf_counter(), time.process_time()
         if profiler:
             profiler.start()
+        if cpu_profiler:
+            cpu_profiler.enable()
         for n in range(1, args.calls + 1):
             call(n)
         if profiler:
             profiler.stop()
+        if cpu_profiler:
+            cpu_profiler.disable()
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         records = args.calls * args.per_call
         # CPU time is the figure to compare on a loaded machine (wall time waits for other work);
@@ -80,6 +89,8 @@ def main():
         print(f"{args.calls} calls x {args.per_call} mutations: {elapsed:.2f} s, {records / elapsed:,.0f} records/s, "
               f"{1000 * elapsed / args.calls:.1f} ms per call, CPU {1000 * cpu / args.calls:.1f} ms per call, "
               f"{statements[0] / args.calls:.1f} SQL statements per call")
+        if cpu_profiler:
+            pstats.Stats(cpu_profiler).sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_LINES", "60")))
         if profiler:
             print(profiler.output_text(unicode=True, color=False, show_all=os.environ.get("PROFILE_ALL") == "1"))
         if args.trace:

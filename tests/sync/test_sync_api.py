@@ -315,3 +315,13 @@ def test_a_crash_before_commit_leaves_nothing_and_the_retry_applies(sync, worker
     monkeypatch.setattr(push, "apply_mutations", real)
     assert sync(worker, envelope(m)).get_json()["results"][0]["status"] == "applied"
     assert count(PresenceReport) == 1
+
+
+@pytest.mark.parametrize("language, expected", [("en", "Some fields are not valid."),
+                                                ("id", "Ada isian yang tidak sah.")])
+def test_item_errors_speak_the_workers_own_language_without_lang(sync, create_user, language, expected):
+    """The language comes from her account when nothing else names one: read from the token the
+    call already verified (app.i18n), not by a second check."""
+    worker = create_user(language=language)
+    result = sync(worker, envelope(mutation("help_request.create", {"category": "nope"}))).get_json()["results"][0]
+    assert result["status"] == "rejected" and result["error"]["message"] == expected
