@@ -8,6 +8,7 @@ import time
 import unicodedata
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pycountry
 from sqlalchemy import Uuid, bindparam, select
@@ -21,6 +22,7 @@ _KIND_RANK = {"embassy": 0, "economic_office": 1, "consulate_general": 2, "consu
 TABLE_SECONDS = 60
 
 
+@lru_cache(maxsize=4096)
 def city_key(city: str | None) -> str:
     """Case-, accent- and spacing-insensitive form of a city name."""
     if not city:
@@ -101,13 +103,15 @@ def route_id_for_worker(user_id: uuid.UUID, country: str, region: str | None = N
     return db.session.scalar(_PRESENCE_MISSION, {"user_id": user_id})
 
 
-def _region_and_parent(region: str | None) -> list[str]:
+@lru_cache(maxsize=4096)
+def _region_and_parent(region: str | None) -> tuple[str, ...]:
+    """The region and the one it belongs to (ISO 3166-2; fixed data, so kept: every request asks)."""
     region = (region or "").upper()
     if not region:
-        return []
+        return ()
     subdivision = pycountry.subdivisions.get(code=region)
     parent = getattr(subdivision, "parent_code", None) if subdivision else None
-    return [region, parent] if parent else [region]
+    return (region, parent) if parent else (region,)
 
 
 def route(country: str, region: str | None = None, city: str | None = None) -> Mission | None:
