@@ -139,10 +139,16 @@ def next_due(first_response_due_at, due_at, first_response_at, status: str = "ne
 
 
 def deadline_columns(mission_id, band: int, category: str, created_at: datetime, first_response_at=None,
-                     status: str = "new") -> dict:
-    """The deadline columns of a request (for a new row, or to store again after a change)."""
-    mission = db.session.get(Mission, mission_id) if mission_id is not None else None
-    first, due = due_times(standard_of(mission), band, category, created_at)
+                     status: str = "new", standards: dict | None = None) -> dict:
+    """The deadline columns of a request (for a new row, or to store again after a change).
+    `standards` ({mission id: its standard}), when given, keeps each mission's standard for the
+    next rows (many new requests at once): the session holds a Mission only while it is used."""
+    standard = standards.get(mission_id) if standards is not None else None
+    if standard is None:
+        standard = standard_of(db.session.get(Mission, mission_id) if mission_id is not None else None)
+        if standards is not None:
+            standards[mission_id] = standard
+    first, due = due_times(standard, band, category, created_at)
     return {"first_response_due_at": first, "due_at": due,
             "next_due_at": next_due(first, due, first_response_at, status)}
 

@@ -10,6 +10,8 @@ from sqlalchemy.orm import selectinload
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import _
+from ..idempotency import stored_again
+from ..missions.routing import route_id_for_worker
 from ..pagination import keyset_page
 from .. import access
 from ..storage import insert_new_rows
@@ -39,10 +41,6 @@ def _not_found():
     return DomainError(404, _("Help request not found."))
 
 
-def _id_taken():
-    return DomainError(409, _("This id is already in use. Send the request again with a new id."))
-
-
 def _random_reference() -> str:
     return "JBT-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
@@ -59,31 +57,42 @@ def _content(data: dict) -> dict:
     }
 
 
-def _same_request_replay(user, existing: HelpRequest, content: dict) -> tuple[HelpRequest, bool]:
-    if existing.user_id != user.id or any(getattr(existing, k) != v for k, v in content.items()):
-        raise _id_taken()
-    return existing, False
+def _same_request_again(user, existing: HelpRequest, content: dict) -> tuple[HelpRequest, bool]:
+    return stored_again(existing, existing.user_id == user.id
+                        and all(getattr(existing, k) == v for k, v in content.items()))
 
 
-def _route_mission_id(user, content: dict):
-    """The mission of the place given; else the mission of the worker's presence report."""
-    from ..missions.routing import route_id
-
-    mission_id = route_id(content["country"], content["region"], content["city"])
-    if mission_id is not None:
-        return mission_id
-    from ..presence.services import current_presence
-
-    presence = current_presence(user)
-    return presence.mission_id if presence else None
-
-
-def _new_row(user, request_id, content: dict, data: dict, mission_id, now) -> dict:
-    """The columns of a new request (one place for both ways of creating them), with its deadlines."""
-    row = dict(id=request_id, reference=_random_reference(), user_id=user.id, mission_id=mission_id,
+def _new_row(user, data: dict, now, standards: dict | None = None) -> dict:
+    """The columns of a new request (`data` loaded by HelpRequestInSchema, with its `id`): its place
+    routed (app.missions.routing), its priority band and deadlines (`standards`: see
+    deadline_columns), the device's time clamped."""
+    content = _content(data)
+    mission_id = route_id_for_worker(user.id, content["country"], content["region"], content["city"])
+    row = dict(id=data["id"], reference=_random_reference(), user_id=user.id, mission_id=mission_id,
                status="new", band=priority_band(content["category"], content["urgency"]),
-               created_at=clamp_device_time(data.get("created_at"), user, now), received_at=now, **content)
-    return {**row, **deadline_columns(mission_id, row["band"], row["category"], row["created_at"])}
+               created_at=clamp_device_time(data.get("created_at"), user, now), received_at=now,
+               updated_at=now, **content)
+    return {**row, **deadline_columns(mission_id, row["band"], row["category"], row["created_at"],
+                                      standards=standards)}
+
+
+def _first_events(user, rows: list[dict], now) -> None:
+    """The first history event of new requests (status → new, at the request's own time): the one
+    place it is written."""
+    if rows:
+        db.session.execute(HelpRequestEvent.__table__.insert(), [
+            {"id": uuid.uuid4(), "help_request_id": row["id"], "kind": "status", "from_value": None,
+             "to_value": "new", "actor_id": user.id, "created_at": row["created_at"], "updated_at": now}
+            for row in rows])
+
+
+def _store_new(user, rows: list[dict], now) -> set:
+    """The one way requests are stored, one or many: one INSERT per table. A row whose id or
+    reference is already taken is skipped, not stored (nothing raises, so no savepoint is needed);
+    the ids stored."""
+    stored = insert_new_rows(HelpRequest.__table__, rows, returning="id")
+    _first_events(user, [row for row in rows if row["id"] in stored], now)
+    return stored
 
 
 def _announce(user, entity: str, record_id, announce: bool) -> None:
@@ -96,76 +105,51 @@ def _announce(user, entity: str, record_id, announce: bool) -> None:
 
 
 def insert_help_requests(user, items: list[dict]) -> set:
-    """Store many new requests (each loaded by HelpRequestInSchema, each with an `id`) with one
-    INSERT per table; the ids stored.
+    """Store many new requests (each loaded by HelpRequestInSchema, each with an `id`); the ids stored.
 
     A request whose id or reference is already taken, or that the worker's limits refuse
     (app.help.limits), is skipped, not stored: the caller creates it alone (create_help_request),
-    which tells a replay from a conflict and answers the refusal. The same rows and history as
-    create_help_request. Not announced in the feed: the sync call that stores them does it.
+    which tells a replay from a conflict and answers the refusal. Not announced in the feed: the
+    sync call that stores them does it.
     """
     now = utcnow()
     allowed = allowance(user, now)
-    rows = []
-    for data in items:
-        content = _content(data)
-        mission_id = _route_mission_id(user, content)
-        if not allowed.admits(content["urgency"]):
-            continue
-        row = _new_row(user, data["id"], content, data, mission_id, now)
-        rows.append({**row, "updated_at": now})
-    stored = insert_new_rows(HelpRequest.__table__, rows, returning="id")
-    if stored:
-        db.session.execute(HelpRequestEvent.__table__.insert(), [
-            {"id": uuid.uuid4(), "help_request_id": row["id"], "kind": "status", "from_value": None,
-             "to_value": "new", "actor_id": user.id, "created_at": row["created_at"], "updated_at": now}
-            for row in rows if row["id"] in stored])
-    return stored
+    standards = {}
+    rows = [row for row in (_new_row(user, data, now, standards) for data in items) if allowed.admits(row["urgency"])]
+    return _store_new(user, rows, now)
 
 
 def create_help_request(user, data: dict, *, announce: bool = True) -> tuple[HelpRequest, bool]:
     """Create a request loaded by HelpRequestInSchema; (request, created).
 
-    Idempotent by `id`: the same id with the same content returns the stored request and
-    False; the same id with other content, or another user's id, is a 409 that reveals nothing.
+    Idempotent by `id` (app.idempotency): the same id with the same content returns the stored
+    request and False; the same id with other content, or another user's id, is a 409.
 
-    The insert itself decides (no look-up first): a taken id or reference fails the insert,
-    inside a savepoint; a taken id is then a replay, a taken reference is drawn again. The
-    worker's limits (app.help.limits) refuse a new request, never a replay.
+    The insert itself decides (no look-up first): a taken id or reference skips the insert; a
+    taken id is then a replay, a taken reference is drawn again. The worker's limits
+    (app.help.limits) refuse a new request, never a replay.
     """
-    request_id = data.get("id") or uuid.uuid4()
-    content = _content(data)
-    in_session = db.session.identity_map.get(db.session.identity_key(HelpRequest, request_id))
+    data = {**data, "id": data.get("id") or uuid.uuid4()}
+    in_session = db.session.identity_map.get(db.session.identity_key(HelpRequest, data["id"]))
     if in_session is not None:
-        return _same_request_replay(user, in_session, content)
+        return _same_request_again(user, in_session, _content(data))
     now = utcnow()
-    mission_id = _route_mission_id(user, content)
-    refused = allowance(user, now).refusal(content["urgency"], mission_id)
+    row = _new_row(user, data, now)
+    refused = allowance(user, now).refusal(row["urgency"], row["mission_id"])
     if refused is not None:
-        existing = db.session.get(HelpRequest, request_id)
+        existing = db.session.get(HelpRequest, data["id"])
         if existing is not None:
-            return _same_request_replay(user, existing, content)
+            return _same_request_again(user, existing, _content(data))
         raise refused
-    while True:
-        help_request = HelpRequest(**_new_row(user, request_id, content, data, mission_id, now))
-        try:
-            with db.session.begin_nested():
-                db.session.add(help_request)
-                db.session.flush()
-            break
-        except IntegrityError:
-            existing = db.session.get(HelpRequest, request_id, populate_existing=True)
-            if existing is not None:
-                return _same_request_replay(user, existing, content)
-            taken = select(HelpRequest.id).where(HelpRequest.reference == help_request.reference)
-            if db.session.scalar(taken) is None:
-                raise
-            # The reference was taken (1 in ~10^9): draw another.
-    db.session.add(HelpRequestEvent(help_request_id=help_request.id, kind="status", to_value="new",
-                                    actor_id=user.id, created_at=help_request.created_at))
-    _announce(user, "help_request", help_request.id, announce)
-    db.session.flush()
-    return help_request, True
+    while not _store_new(user, [row], now):
+        existing = db.session.get(HelpRequest, data["id"], populate_existing=True)
+        if existing is not None:
+            return _same_request_again(user, existing, _content(data))
+        if db.session.scalar(select(HelpRequest.id).where(HelpRequest.reference == row["reference"])) is None:
+            raise RuntimeError(f"help request {data['id']} was not stored, and neither its id nor its reference is taken")
+        row["reference"] = _random_reference()  # the reference was taken (1 in ~10^9): draw another
+    _announce(user, "help_request", data["id"], announce)
+    return db.session.get(HelpRequest, data["id"]), True
 
 
 def get_for_worker(user, help_request_id) -> HelpRequest:
@@ -206,7 +190,7 @@ def withdraw(user, help_request_id) -> HelpRequest:
 def _add_message(help_request, author, message_id, body, direction, created_at) -> tuple[HelpMessage, bool]:
     existing = db.session.get(HelpMessage, message_id)
     if existing is not None:
-        return _same_message_replay(existing, help_request, author, body, direction)
+        return _same_message_again(existing, help_request, author, body, direction)
     message = HelpMessage(id=message_id, help_request_id=help_request.id, author_id=author.id, direction=direction,
                           body=body, created_at=created_at, received_at=utcnow())
     try:
@@ -217,15 +201,13 @@ def _add_message(help_request, author, message_id, body, direction, created_at) 
         existing = db.session.get(HelpMessage, message_id, populate_existing=True)
         if existing is None:
             raise
-        return _same_message_replay(existing, help_request, author, body, direction)
+        return _same_message_again(existing, help_request, author, body, direction)
     return message, True
 
 
-def _same_message_replay(existing, help_request, author, body, direction):
-    if (existing.help_request_id != help_request.id or existing.author_id != author.id
-            or existing.direction != direction or existing.body != body):
-        raise DomainError(409, _("This id is already in use. Send the message again with a new id."))
-    return existing, False
+def _same_message_again(existing, help_request, author, body, direction):
+    return stored_again(existing, existing.help_request_id == help_request.id and existing.author_id == author.id
+                        and existing.direction == direction and existing.body == body)
 
 
 def anonymise_for_user(user_id) -> int:

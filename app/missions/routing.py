@@ -8,11 +8,13 @@ import time
 import unicodedata
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pycountry
-from sqlalchemy import select
+from sqlalchemy import Uuid, bindparam, select
 
 from ..extensions import db
+from ..presence.models import PresenceReport
 from .models import Jurisdiction, Mission
 
 # When several missions list a whole country, the embassy is the one to route to.
@@ -20,6 +22,7 @@ _KIND_RANK = {"embassy": 0, "economic_office": 1, "consulate_general": 2, "consu
 TABLE_SECONDS = 60
 
 
+@lru_cache(maxsize=4096)
 def city_key(city: str | None) -> str:
     """Case-, accent- and spacing-insensitive form of a city name."""
     if not city:
@@ -85,13 +88,30 @@ def route_id(country: str, region: str | None = None, city: str | None = None) -
     return whole_country[0].mission_id if whole_country else None
 
 
-def _region_and_parent(region: str | None) -> list[str]:
+_PRESENCE_MISSION = select(PresenceReport.mission_id).where(
+    PresenceReport.user_id == bindparam("user_id", type_=Uuid()), PresenceReport.is_current.is_(True))
+
+
+def route_id_for_worker(user_id: uuid.UUID, country: str, region: str | None = None,
+                        city: str | None = None) -> uuid.UUID | None:
+    """Where a worker's request about (country, region, city) goes: the mission serving the place
+    (`route_id`); when none serves it (she is abroad somewhere no mission lists), the mission of her
+    current presence report, which knows her; else None."""
+    mission_id = route_id(country, region, city)
+    if mission_id is not None:
+        return mission_id
+    return db.session.scalar(_PRESENCE_MISSION, {"user_id": user_id})
+
+
+@lru_cache(maxsize=4096)
+def _region_and_parent(region: str | None) -> tuple[str, ...]:
+    """The region and the one it belongs to (ISO 3166-2; fixed data, so kept: every request asks)."""
     region = (region or "").upper()
     if not region:
-        return []
+        return ()
     subdivision = pycountry.subdivisions.get(code=region)
     parent = getattr(subdivision, "parent_code", None) if subdivision else None
-    return [region, parent] if parent else [region]
+    return (region, parent) if parent else (region,)
 
 
 def route(country: str, region: str | None = None, city: str | None = None) -> Mission | None:

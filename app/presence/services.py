@@ -9,6 +9,7 @@ from ..crypto import blind_index, encrypt, normalise_identifier
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import _
+from ..idempotency import stored_again
 from ..missions.services import route
 from ..sync.feed import record_change
 from ..types import clamp_device_time, utcnow
@@ -153,9 +154,8 @@ def shared_numbers_of(report) -> list[str]:
 
 
 def _replay(user, existing: PresenceReport) -> tuple[PresenceReport, bool]:
-    if existing.user_id != user.id:
-        raise DomainError(409, _("This id is already in use. Create the report again with a new id."))
-    return existing, False
+    # A report is never edited, only replaced by a newer one: its id again from its owner is a replay.
+    return stored_again(existing, existing.user_id == user.id)
 
 
 def find_by_passport(passport_number: str) -> list[PresenceReport]:

@@ -3,8 +3,8 @@ from marshmallow import Schema, fields, validate
 
 from ..i18n import _l
 from ..schemas import StrictSchema
+from .registry import MUTATION_TYPES
 
-MUTATION_TYPES = ("presence.upsert", "help_request.create", "message.create")
 MAX_MUTATIONS = 100
 
 
@@ -12,7 +12,7 @@ class MutationSchema(StrictSchema):
     """One write made on the device. Only `id` is checked here: whatever else is wrong with an
     item makes that item `rejected`, never the whole call."""
 
-    UNCHECKED = ("type", "data", "created_at")  # the item's own schema checks them (sync.services)
+    UNCHECKED = ("type", "data", "created_at")  # the item's own schema checks them (sync.push)
 
     id = fields.UUID(required=True)
     type = fields.Raw(required=True, metadata={"enum": list(MUTATION_TYPES)})

@@ -283,9 +283,9 @@ def test_feed_rows_are_kept_per_user(worker):
 
 def test_an_answer_lost_after_commit_is_answered_duplicate_on_retry(sync, worker, monkeypatch):
     from app.storage import after_commit
-    from app.sync import services
+    from app.sync import push
 
-    real = services.apply_mutations
+    real = push.apply_mutations
 
     def crash():  # run by the request's unit of work right after its commit
         raise RuntimeError("the process died before answering")
@@ -296,27 +296,37 @@ def test_an_answer_lost_after_commit_is_answered_duplicate_on_retry(sync, worker
         return outcomes
 
     m = mutation("presence.upsert", presence_data())
-    monkeypatch.setattr(services, "apply_mutations", apply_then_die_after_commit)
+    monkeypatch.setattr(push, "apply_mutations", apply_then_die_after_commit)
     assert sync(worker, envelope(m)).status_code == 500
-    monkeypatch.setattr(services, "apply_mutations", real)
+    monkeypatch.setattr(push, "apply_mutations", real)
     result = sync(worker, envelope(m)).get_json()["results"][0]
     assert result["status"] == "duplicate" and result["record_id"] == m["data"]["id"]
 
 
 def test_a_crash_before_commit_leaves_nothing_and_the_retry_applies(sync, worker, monkeypatch):
     from app.presence.models import PresenceReport
-    from app.sync import services
+    from app.sync import push
 
-    real = services.apply_mutations
+    real = push.apply_mutations
 
     def apply_then_crash(*args, **kwargs):
         real(*args, **kwargs)
         raise RuntimeError("the process died before committing")
 
     m = mutation("presence.upsert", presence_data())
-    monkeypatch.setattr(services, "apply_mutations", apply_then_crash)
+    monkeypatch.setattr(push, "apply_mutations", apply_then_crash)
     assert sync(worker, envelope(m)).status_code == 500
     assert count(AppliedMutation) == 0 and count(PresenceReport) == 0
-    monkeypatch.setattr(services, "apply_mutations", real)
+    monkeypatch.setattr(push, "apply_mutations", real)
     assert sync(worker, envelope(m)).get_json()["results"][0]["status"] == "applied"
     assert count(PresenceReport) == 1
+
+
+@pytest.mark.parametrize("language, expected", [("en", "Some fields are not valid."),
+                                                ("id", "Ada isian yang tidak sah.")])
+def test_item_errors_speak_the_workers_own_language_without_lang(sync, create_user, language, expected):
+    """The language comes from her account when nothing else names one: read from the token the
+    call already verified (app.i18n), not by a second check."""
+    worker = create_user(language=language)
+    result = sync(worker, envelope(mutation("help_request.create", {"category": "nope"}))).get_json()["results"][0]
+    assert result["status"] == "rejected" and result["error"]["message"] == expected

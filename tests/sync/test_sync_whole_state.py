@@ -56,9 +56,9 @@ def test_a_new_phone_without_a_cursor_gets_the_whole_state_made_on_another(sync,
 
 def test_the_whole_state_pages_with_has_more_and_each_record_comes_once(sync, worker, made_on_phone_a,
                                                                          monkeypatch):
-    from app.sync import services
+    from app.sync import pull
 
-    monkeypatch.setattr(services, "PAGE_SIZE", 1)
+    monkeypatch.setattr(pull, "PAGE_SIZE", 1)
     changes, calls, _cursor = _pull_all(sync, worker, device_id=uuid.uuid4())
     ids = [c["id"] for c in changes]
     assert sorted(ids) == sorted([made_on_phone_a["presence"], *made_on_phone_a["requests"]])
@@ -67,9 +67,9 @@ def test_the_whole_state_pages_with_has_more_and_each_record_comes_once(sync, wo
 
 def test_after_the_whole_state_the_cursor_gives_only_newer_changes(sync, worker, made_on_phone_a, client, auth,
                                                                     monkeypatch):
-    from app.sync import services
+    from app.sync import pull
 
-    monkeypatch.setattr(services, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pull, "PAGE_SIZE", 2)
     _changes, _calls, cursor = _pull_all(sync, worker, device_id=uuid.uuid4())
     assert sync(worker, envelope(cursor=cursor)).get_json()["changes"] == []
     moved = made_on_phone_a["requests"][0]
@@ -90,9 +90,9 @@ def test_what_one_phone_sends_reaches_the_other_through_its_cursor(sync, worker,
 
 
 def test_a_request_made_while_the_state_is_paged_is_not_lost(sync, worker, made_on_phone_a, monkeypatch):
-    from app.sync import services
+    from app.sync import pull
 
-    monkeypatch.setattr(services, "PAGE_SIZE", 1)
+    monkeypatch.setattr(pull, "PAGE_SIZE", 1)
     first = sync(worker, envelope()).get_json()
     assert first["has_more"]
     new = help_data(id=str(uuid.UUID(int=1)), description="Dibuat di tengah")  # sorts before every other id
