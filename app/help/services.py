@@ -6,6 +6,7 @@ import uuid
 from sqlalchemy import exists, func, select, update as sql_update
 from sqlalchemy.exc import IntegrityError
 
+from ..attachments.services import attach
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import _
@@ -115,6 +116,8 @@ def insert_help_requests(user, items: list[dict]) -> set:
     allowed = allowance(user, now)
     rows = []
     for data in items:
+        if data.get("attachments"):
+            continue  # its files are linked (or not uploaded yet) in create_help_request
         content = _content(data)
         mission_id = _route_mission_id(user, content)
         if not allowed.admits(content["urgency"]):
@@ -170,6 +173,7 @@ def create_help_request(user, data: dict, *, announce: bool = True) -> tuple[Hel
             # The reference was taken (1 in ~10^9): draw another.
     db.session.add(HelpRequestEvent(help_request_id=help_request.id, kind="status", to_value="new",
                                     actor_id=user.id, created_at=help_request.created_at))
+    attach(user, data.get("attachments"), help_request_id=help_request.id)
     _announce(user, "help_request", help_request.id, announce)
     db.session.flush()
     return help_request, True
@@ -197,6 +201,7 @@ def add_worker_message(user, help_request_id, data: dict, *, announce: bool = Tr
     message, created = _add_message(help_request, user, message_id, data["body"], FROM_WORKER,
                                     clamp_device_time(data.get("created_at"), user))
     if created:
+        attach(user, data.get("attachments"), help_request_id=help_request.id, message_id=message.id)
         _announce(user, "message", message.id, announce)
     return message, created
 

@@ -1,0 +1,22 @@
+"""Attachments as answered: the facts of a file, never its bytes."""
+from marshmallow import Schema, fields
+
+from ..schemas import UTCDateTime
+from .kinds import CONTENT_TYPES, KINDS
+
+
+class AttachmentSchema(Schema):
+    id = fields.UUID()
+    kind = fields.String(metadata={"enum": list(KINDS)})
+    content_type = fields.String(metadata={"enum": list(CONTENT_TYPES)})
+    size = fields.Integer()
+    sha256 = fields.String()
+
+
+class OwnAttachmentSchema(AttachmentSchema):
+    """A file in the worker's export (app.accounts.data_rights): where it is, and its bytes."""
+
+    help_request_id = fields.UUID(allow_none=True)
+    message_id = fields.UUID(allow_none=True)
+    created_at = UTCDateTime()
+    content_base64 = fields.String(metadata={"description": "The file's bytes, base64"})
