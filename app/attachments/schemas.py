@@ -13,10 +13,16 @@ class AttachmentSchema(Schema):
     sha256 = fields.String()
 
 
-class OwnAttachmentSchema(AttachmentSchema):
+class RequestAttachmentSchema(AttachmentSchema):
+    """A file of a request as staff see it listed (`GET /queue/{id}`): read it from its own audited
+    address, `/api/v1/queue/{id}/attachments/{aid}`. `message_id`: the message it came with, if any."""
+
+    message_id = fields.UUID(allow_none=True)
+    created_at = UTCDateTime()
+
+
+class OwnAttachmentSchema(RequestAttachmentSchema):
     """A file in the worker's export (app.accounts.data_rights): where it is, and its bytes."""
 
     help_request_id = fields.UUID(allow_none=True)
-    message_id = fields.UUID(allow_none=True)
-    created_at = UTCDateTime()
     content_base64 = fields.String(metadata={"description": "The file's bytes, base64"})

@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, ValidationError, fields, post_load, pre_dump, validate, validates_schema
 
+from ..attachments.schemas import RequestAttachmentSchema
+from ..attachments.services import of_request
 from ..i18n import _
 from ..missions.schemas import MissionSchema, complete_place, place_errors
 from ..presence.models import PASSPORT_STATUSES
@@ -264,8 +266,12 @@ class QueueDetailSchema(QueueItemSchema):
     history = fields.List(fields.Nested(EventSchema))
     messages = fields.List(fields.Nested(StaffMessageSchema))
     notes = fields.List(fields.Nested(NoteSchema))
+    # The voice notes and photos of the request and its messages (their facts; each read is audited).
+    attachments = fields.Function(lambda r: _request_files.dump(of_request(r.id)),
+                                  metadata={"type": "array", "items": {"type": "object"}})
 
 
+_request_files = RequestAttachmentSchema(many=True)
 HelpRequestPage = page_schema(HelpRequestSummarySchema, "HelpRequestPage")
 class QueuePage(page_schema(QueueItemSchema, "QueuePageBase")):
     @pre_dump

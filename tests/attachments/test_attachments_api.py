@@ -256,3 +256,11 @@ def test_console_page_plays_and_shows_files_each_read_audited(app, create_user, 
     assert console.get(photo_src).data == file_bytes("image/jpeg")
     reads = db.session.scalars(select(AuditEntry.entity_id).where(AuditEntry.entity == "attachment")).all()
     assert sorted(map(str, reads)) == sorted([voice, voice, photo])
+
+
+def test_queue_detail_lists_the_files_to_read(create_user, upload, client, auth):
+    worker = create_user()
+    request_id, voice = _request_with_file(client, auth, upload, worker)
+    detail = client.get(f"/api/v1/queue/{request_id}", headers=auth(create_user(role="staff"))).json
+    assert [(a["id"], a["kind"], a["message_id"]) for a in detail["attachments"]] == [(voice, "voice", None)]
+    assert "content_base64" not in detail["attachments"][0]

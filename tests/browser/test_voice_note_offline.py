@@ -1,8 +1,13 @@
 """Speak instead of write (issue 16, capability 2): a voice note recorded offline with a (fake)
 microphone is kept on the phone with the request and sent when there is signal, the words at once
 and the file exactly once, even when the connection drops during its first upload."""
+import os
 import sqlite3
+import struct
 import time
+import urllib.request
+import uuid
+import zlib
 from pathlib import Path
 
 import pytest
@@ -101,3 +106,40 @@ def test_voice_note_recorded_offline_is_sent_once_after_a_dropped_upload(media_c
         };
       })""")
     assert left == {"outbox": 0, "files": [[True, True]]}
+
+
+def _noise_png(width: int, height: int) -> bytes:
+    """A PNG of random pixels: it does not compress, so it is far over the photo limit."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + os.urandom(width * 3) for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 1))
+            + chunk(b"IEND", b""))
+
+
+def test_a_large_photo_is_made_small_and_stands_for_the_words(media_context, live_server, login):
+    page = media_context.new_page()
+    worker = live_server.create_worker()
+    offline_ready(page, login, worker)
+    page.goto("/help")
+    page.select_option("select[name=category]", "document_withheld")
+    page.select_option("select[name=country]", "MY")
+    choose_region(page, "MY-12")
+    photo = _noise_png(2400, 1800)
+    assert len(photo) > 5 * 1024 * 1024
+    page.set_input_files("#add-photo", files=[{"name": "paspor.png", "mimeType": "image/png", "buffer": photo}])
+    page.wait_for_selector("#attachment-list li.attachment-photo img[src^='data:image/jpeg']")
+    with page.expect_navigation():
+        page.click("#help-form button[type=submit]")  # no text: the photo is the request
+    page.wait_for_selector("#my-requests > li[data-sync-state=synced]", timeout=SYNC_TIMEOUT_MS)
+    [(attachment_id, help_request_id, message_id, kind, content_type)] = _stored(live_server)
+    assert (kind, content_type, message_id) == ("photo", "image/jpeg", None) and help_request_id
+    request = urllib.request.Request(f"{live_server.url}/api/v1/attachments/{uuid.UUID(attachment_id)}",
+                                     headers={"Authorization": f"Bearer {worker['access_token']}"})
+    with urllib.request.urlopen(request, timeout=15) as response:
+        stored = response.read()
+    assert stored.startswith(b"\xff\xd8\xff") and len(stored) <= 1024 * 1024
+    status, mine = live_server.api("GET", "/api/v1/help-requests", token=worker["access_token"])
+    assert status == 200 and [r["description"] for r in mine["items"]] == [""]
