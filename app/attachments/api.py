@@ -41,6 +41,7 @@ class AttachmentItem(MethodView):
     @blp.alt_response(409, description="The id is taken by other bytes (or by another worker)")
     @blp.alt_response(413, description="Larger than the kind allows: voice 2 MiB, photo 1 MiB")
     @blp.alt_response(415, description="Not one of the accepted types, or the bytes are not that type")
+    @blp.alt_response(422, description="An empty body")
     @blp.doc(security=BEARER, requestBody=FILE_BODY)
     def put(self, attachment_id):
         """Upload a voice note or photo under an id minted on the phone (raw bytes; idempotent by id)."""
