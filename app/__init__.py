@@ -26,6 +26,8 @@ API_BLUEPRINTS = [
     "app.presence.api:blp",
     "app.help.api:blp",
     "app.help.api:queue_blp",
+    "app.attachments.api:blp",
+    "app.attachments.api:queue_blp",
     "app.family.api:blp",
     "app.audit.api:blp",
     "app.sync.api:blp",
@@ -54,7 +56,7 @@ PAGE_BLUEPRINTS = [
     "app.accounts.views:reset_bp",
 ]
 # Models modules imported so that metadata (and Alembic) sees every table.
-MODEL_MODULES = ["app.accounts.models", "app.missions.models", "app.sync.models", "app.presence.models", "app.help.models", "app.audit.models", "app.channels.models", "app.integration.models", "app.family.models", "app.assist.models"]
+MODEL_MODULES = ["app.accounts.models", "app.missions.models", "app.sync.models", "app.presence.models", "app.help.models", "app.audit.models", "app.channels.models", "app.integration.models", "app.family.models", "app.assist.models", "app.attachments.models"]
 
 
 class Jembatan(Flask):

@@ -85,6 +85,11 @@ def from_environment() -> dict:
         "WORKER_LIMITS": _bool(env.get("WORKER_LIMITS"), True),
         "WORKER_REQUESTS_PER_DAY": int(env.get("WORKER_REQUESTS_PER_DAY", "5")),
         "WORKER_OPEN_REQUESTS": int(env.get("WORKER_OPEN_REQUESTS", "3")),
+        # Voice notes and photos (app.attachments.storage): the backend (`filesystem`, the only one
+        # yet) and its folder (default: `attachments` in the instance folder). Files are encrypted
+        # with DATA_KEY before they get there.
+        "ATTACHMENTS_STORAGE": env.get("ATTACHMENTS_STORAGE", "filesystem"),
+        "ATTACHMENTS_DIR": env.get("ATTACHMENTS_DIR"),
     }
 
 

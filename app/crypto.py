@@ -20,7 +20,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 
 __all__ = ["encrypt", "decrypt", "blind_index", "normalise_identifier", "InvalidToken", "rotate",
-           "derived_index_key", "key_errors"]
+           "derived_index_key", "key_errors", "encrypt_bytes", "decrypt_bytes", "rotate_bytes"]
 
 
 def _keys() -> list[str]:
@@ -50,6 +50,22 @@ def decrypt(token: str) -> str:
 def rotate(token: str) -> str:
     """Re-encrypt a token under the current key (for a key-rotation job)."""
     return _fernet().rotate(token.encode("ascii")).decode("ascii")
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    """Encrypt a file's bytes (a voice note, a photo) with the current key: the same keys and rotation
+    as the identifiers, so `flask keys rotate` covers files too (app.attachments.services)."""
+    return _fernet().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    """The bytes of a token made by encrypt_bytes with the current or an old key; InvalidToken otherwise."""
+    return _fernet().decrypt(token)
+
+
+def rotate_bytes(token: bytes) -> bytes:
+    """Re-encrypt a file's token under the current key."""
+    return _fernet().rotate(token)
 
 
 def normalise_identifier(text: str) -> str:

@@ -1,10 +1,11 @@
-"""Key housekeeping: re-encrypting the stored personal identifiers under the current DATA_KEY.
+"""Key housekeeping: re-encrypting the stored personal identifiers and files under the current DATA_KEY.
 
 Each model that stores encrypted values names its columns in `ENCRYPTED_FIELDS`; this module
 finds them, so a new encrypted column is rotated without touching this file.
 """
 from sqlalchemy import or_, select, update
 
+from .attachments.services import reencrypt_files
 from .crypto import rotate
 from .extensions import db
 
@@ -47,4 +48,6 @@ def reencrypt_all(progress=lambda table, done: None) -> dict:
             done += len(rows)
             counts[model.__tablename__] = done
             progress(model.__tablename__, done)
+    # The files (voice notes, photos) are encrypted with the same keys, in storage, not in a column.
+    counts["attachment files"] = reencrypt_files(lambda done: progress("attachment files", done))
     return counts

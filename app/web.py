@@ -52,7 +52,8 @@ def init_web(app: Flask) -> None:
         content_security_policy=CSP,
         referrer_policy="strict-origin-when-cross-origin",
         frame_options="DENY",
-        permissions_policy={"geolocation": "(self)", "camera": "()", "microphone": "()"},
+        # The microphone for a voice note, the camera for a photo (app.attachments), asked for by our pages only.
+        permissions_policy={"geolocation": "(self)", "camera": "(self)", "microphone": "(self)"},
     )
     app.before_request(_refuse_oversized_body)
     app.before_request(_refuse_control_characters_in_path)
@@ -89,15 +90,24 @@ def _refuse_oversized_body():
     from flask import current_app
     from werkzeug.exceptions import RequestEntityTooLarge
 
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    limit = _route_body_limit() or current_app.config.get("MAX_CONTENT_LENGTH")
     if not limit:
         return
+    request.max_content_length = limit
     if (request.content_length or 0) > limit:
         raise RequestEntityTooLarge()
     if request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
         body = request.get_data(cache=True)  # kept for the handler: the stream is read once
         if len(body) >= limit and request.environ["wsgi.input"].read(1):
             raise RequestEntityTooLarge()
+
+
+def _route_body_limit() -> int | None:
+    """A route's own body limit (`max_body` on its view, e.g. the raw bytes of a voice note), or None."""
+    from flask import current_app
+
+    view = current_app.view_functions.get(request.endpoint)
+    return getattr(getattr(view, "view_class", view), "max_body", None)
 
 
 def _refuse_control_characters_in_path():

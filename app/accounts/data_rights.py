@@ -3,7 +3,9 @@
 Deletion removes the account, its logins, presence reports, change feed, device records and the
 link to a matched person. Help requests stay for the mission that must keep them, anonymised
 by the help feature's own rule (`app.help.services.anonymise_for_user`: no account link, no
-contact phone, no location). Placements stay: they are SISKOP2MI's records, not the worker's.
+contact phone, no location), and with them the voice notes and photos on them (no owner); any
+other file she uploaded is deleted and its bytes removed from storage once that is committed
+(`app.attachments.services.forget_user`). Placements stay: they are SISKOP2MI's records, not the worker's.
 See docs/data-rights.md.
 """
 from flask.views import MethodView
@@ -13,6 +15,8 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import delete, select
 
 from ..access import OWN_RECORDS, requires
+from ..attachments import services as attachment_services
+from ..attachments.schemas import OwnAttachmentSchema
 from ..extensions import db
 from ..family.services import forget_user as forget_family_pins
 from ..help.models import HelpRequest
@@ -63,11 +67,13 @@ class MeExportSchema(Schema):
     presence_reports = fields.List(fields.Nested(OwnPresenceSchema))
     help_requests = fields.List(fields.Nested(HelpRequestSchema))
     placements = fields.List(fields.Nested(OwnPlacementSchema))
+    attachments = fields.List(fields.Nested(OwnAttachmentSchema))
 
 
 def export_user_data(user: User) -> dict:
     """Everything stored about the worker: account, every presence report (numbers in full, for
     the worker themself), help requests with messages and status history (never staff notes),
+    the voice notes and photos they uploaded (with their bytes),
     and the SISKOP2MI placements verified as theirs (app.integration.services.own_placements)."""
     reports = list(db.session.scalars(select(PresenceReport).where(PresenceReport.user_id == user.id)
                                       .order_by(PresenceReport.created_at.desc(), PresenceReport.id)))
@@ -75,13 +81,15 @@ def export_user_data(user: User) -> dict:
                                        .order_by(HelpRequest.created_at, HelpRequest.id)))
     person_id, placements = own_placements(user)
     return {"exported_at": utcnow(), "account": user, "person_id": person_id,
-            "presence_reports": reports, "help_requests": requests, "placements": placements}
+            "presence_reports": reports, "help_requests": requests, "placements": placements,
+            "attachments": attachment_services.export_of(user)}
 
 
 def delete_user_data(user: User) -> None:
     """Delete the account and the worker's personal data; flushes, never commits."""
     user_id = user.id
     forget_family_pins(user_id)
+    attachment_services.forget_user(user_id)  # before the requests lose their owner
     anonymise_for_user(user_id)
     forget_user(user_id)
     db.session.execute(delete(PresenceReport).where(PresenceReport.user_id == user_id))

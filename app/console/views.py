@@ -15,6 +15,7 @@ from .. import access, localtime
 from ..accounts.models import User
 from ..accounts.password_reset import CODE_LIFETIME, issue_staff_code
 from ..accounts.services import deactivate_account
+from ..attachments import services as attachment_services
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import run_form
@@ -240,9 +241,19 @@ def _render_detail(help_request_id, error=None, errors=None, form=None, code=200
         moves=staff_moves(help_request.status, STATUSES), closure_reasons=CLOSURE_REASONS, bands=list(BANDS),
         missions=_missions(), who=who, error=error, errors=errors or {}, form=form or {},
         message_id=uuid.uuid4(), worker=db.session.get(User, help_request.user_id) if help_request.user_id else None,
-        confirmed_moves=CONFIRMED_MOVES, note_templates=NOTE_TEMPLATES, printed_at=utcnow())
+        confirmed_moves=CONFIRMED_MOVES, note_templates=NOTE_TEMPLATES, printed_at=utcnow(),
+        files=_files_by_message(help_request.id))
     # The audit entry of this read is part of the request's unit of work.
     return page, code
+
+
+def _files_by_message(help_request_id) -> dict:
+    """{message id (None: the request itself): its voice notes and photos}. Each one is fetched
+    from its own audited address when played or shown (app.attachments.api), not here."""
+    files = {}
+    for attachment in attachment_services.of_request(help_request_id):
+        files.setdefault(attachment.message_id, []).append(attachment)
+    return files
 
 
 @bp.get("/requests/<uuid:help_request_id>")

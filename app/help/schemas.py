@@ -3,6 +3,8 @@
 from marshmallow import Schema, ValidationError, fields, post_load, pre_dump, validate, validates_schema
 
 from ..assist.filed_by import FiledBySchema
+from ..attachments.schemas import RequestAttachmentSchema
+from ..attachments.services import of_request
 from ..i18n import _
 from ..missions.schemas import MissionSchema, complete_place, place_errors
 from ..presence.models import PASSPORT_STATUSES
@@ -15,11 +17,33 @@ from .signals import PASSPORT_WITHHELD, SIGNALS, mark_signals
 from .workflow import CLOSURE_REASONS
 
 BODY_MAX = 5000
+MAX_ATTACHMENTS = 5
 
 
 class LocationSchema(StrictSchema):
     lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
     lng = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
+
+
+def attachment_ids(**kwargs):
+    """`attachments: [id, ...]`: files the worker uploaded (app.attachments), at most five."""
+    return fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=MAX_ATTACHMENTS), **kwargs)
+
+
+def text_or_attachments(field: str):
+    """A schema check: `field` (the words) may be left out only when files are given (a voice note
+    with no text at all); without files it is required and not empty, as before."""
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _check(self, data, original, **_kwargs):
+        if data.get("attachments") or not isinstance(original, dict):
+            return
+        if field not in original:
+            raise ValidationError({field: [str(fields.Field.default_error_messages["required"])]})
+        if not data.get(field):
+            raise ValidationError({field: [str(validate.Length.message_min.format(min=1))]})
+
+    return _check
 
 
 class HelpRequestInSchema(StrictSchema):
@@ -28,7 +52,9 @@ class HelpRequestInSchema(StrictSchema):
     id = fields.UUID(load_default=None)
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     urgency = fields.String(required=True, validate=validate.OneOf(URGENCIES))
-    description = Text(required=True, max_length=BODY_MAX)
+    description = Text(load_default="", min_length=0, max_length=BODY_MAX)
+    attachments = attachment_ids()
+    _description_or_attachments = text_or_attachments("description")
     country = fields.String(required=True, validate=validate.Length(equal=2))
     region = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=4, max=10))
     city = Text(load_default=None, allow_none=True, max_length=100)
@@ -51,8 +77,10 @@ class MessageInSchema(StrictSchema):
     """A message: from the worker `{id, body, created_at}`, from staff `{id?, body}`."""
 
     id = fields.UUID(load_default=None)
-    body = Text(required=True, max_length=BODY_MAX)
+    body = Text(load_default="", min_length=0, max_length=BODY_MAX)
     created_at = UTCDateTimeField(load_default=None)
+    attachments = attachment_ids()
+    _body_or_attachments = text_or_attachments("body")
 
 
 class StaffMessageInSchema(StrictSchema):
@@ -245,8 +273,12 @@ class QueueDetailSchema(QueueItemSchema):
     history = fields.List(fields.Nested(EventSchema))
     messages = fields.List(fields.Nested(StaffMessageSchema))
     notes = fields.List(fields.Nested(NoteSchema))
+    # The voice notes and photos of the request and its messages (their facts; each read is audited).
+    attachments = fields.Function(lambda r: _request_files.dump(of_request(r.id)),
+                                  metadata={"type": "array", "items": {"type": "object"}})
 
 
+_request_files = RequestAttachmentSchema(many=True)
 HelpRequestPage = page_schema(HelpRequestSummarySchema, "HelpRequestPage")
 class QueuePage(page_schema(QueueItemSchema, "QueuePageBase")):
     @pre_dump

@@ -7,6 +7,7 @@ from sqlalchemy import exists, func, select, update as sql_update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..attachments.services import attach
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import _
@@ -115,7 +116,9 @@ def insert_help_requests(user, items: list[dict]) -> set:
     now = utcnow()
     allowed = allowance(user, now)
     standards = {}
-    rows = [row for row in (_new_row(user, data, now, standards) for data in items) if allowed.admits(row["urgency"])]
+    # A request with files is left to create_help_request, which links them (or finds them not uploaded yet).
+    rows = [row for row in (_new_row(user, data, now, standards) for data in items if not data.get("attachments"))
+            if allowed.admits(row["urgency"])]
     return _store_new(user, rows, now)
 
 
@@ -148,6 +151,7 @@ def create_help_request(user, data: dict, *, announce: bool = True) -> tuple[Hel
         if db.session.scalar(select(HelpRequest.id).where(HelpRequest.reference == row["reference"])) is None:
             raise RuntimeError(f"help request {data['id']} was not stored, and neither its id nor its reference is taken")
         row["reference"] = _random_reference()  # the reference was taken (1 in ~10^9): draw another
+    attach(user, data.get("attachments"), help_request_id=data["id"])
     _announce(user, "help_request", data["id"], announce)
     return db.session.get(HelpRequest, data["id"]), True
 
@@ -174,6 +178,7 @@ def add_worker_message(user, help_request_id, data: dict, *, announce: bool = Tr
     message, created = _add_message(help_request, user, message_id, data["body"], FROM_WORKER,
                                     clamp_device_time(data.get("created_at"), user))
     if created:
+        attach(user, data.get("attachments"), help_request_id=help_request.id, message_id=message.id)
         _announce(user, "message", message.id, announce)
     return message, created
 

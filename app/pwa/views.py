@@ -84,11 +84,12 @@ CARD_FILE = Path(__file__).with_name("emergency_card.json")
 STATIC_DIR = paths.STATIC_DIR
 # What the service worker keeps for offline use; its version is a hash of these files.
 SHELL_PAGES = ["/", "/help", "/requests", "/presence", "/emergency", "/channels", "/offline", "/resep"]
-SHELL_STATIC = ["css/app.css", "js/app.js", "js/store.js", "js/sync.js", "js/calls.js", "js/places.js",
+SHELL_STATIC = ["css/app.css", "js/app.js", "js/store.js", "js/sync.js", "js/attachments.js", "js/calls.js",
+                "js/places.js",
                 "icons/icon-192.png", "js/privacy.js", "js/privacy-head.js", "icons/notes-192.png"]
 # Imported by module path, so kept under their plain URLs; the rest under the versioned URLs the
 # pages use, which the service worker's install then finds in the HTTP cache.
-UNVERSIONED = {"js/store.js", "js/sync.js"}
+UNVERSIONED = {"js/store.js", "js/sync.js", "js/attachments.js"}
 
 
 def _labels() -> dict:
@@ -122,6 +123,14 @@ def _labels() -> dict:
         "unsendable": _("This could not be sent: our system fails on it. Please write it again, "
                         "or call the mission."),
         "too_large": _("This is too large to send. Please make it shorter and save it again."),
+        # The voice note and photo picker of the help form (static/js/attachments.js).
+        "files": {"voice": _("Voice note"), "photo": _("Photo"), "record": _("Record voice"),
+                  "stop": _("Stop recording"), "remove": _("Remove"),
+                  "max": _("You can add at most 5 voice notes or photos."),
+                  "too_large": _("This file is too large. Record a shorter voice note or choose another photo."),
+                  "no_microphone": _("The microphone cannot be used. You can write, or add a photo."),
+                  "not_a_photo": _("This is not a photo we can read. Choose another one."),
+                  "attached": _("%(count)s voice note(s) or photo(s)")},
     }
 
 

@@ -63,6 +63,8 @@ def _run(user, mutation: dict) -> tuple[str, uuid.UUID | None, dict | None]:
         errors = exc.messages if isinstance(exc.messages, dict) else {"data": exc.messages}
         return REJECTED, None, item_error(422, None, translate_message(errors))
     except DomainError as exc:
+        if getattr(exc, "retry", False):  # e.g. a file not uploaded yet (app.attachments)
+            raise NotStoredYet(exc.message) from exc
         return REJECTED, None, item_error(exc.code, exc.message, exc.errors)
     except (NotStoredYet, IntegrityError):
         raise  # sync.ledger.apply_once answers these

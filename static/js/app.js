@@ -1,5 +1,6 @@
 // The worker's pages: the service worker, the outbox behind the forms, and the lists drawn
 // from what is on the phone. Plain JavaScript modules, no build step.
+import { keepFiles, wireAttachments } from './attachments.js';
 import { enqueue, get, getAll, newer, put, transact, uuid4 } from './store.js';
 import { flush, pendingCount } from './sync.js';
 
@@ -84,18 +85,34 @@ function formBody(form) {
   return data;
 }
 
+// The words and the files of a request as outbox mutations. With words, the request goes as it is
+// and its files follow as a message of their own (no text) that waits on the phone until they
+// are uploaded: a failing upload never holds the words back. With no words (a voice note instead),
+// the request itself names its files and goes once they are uploaded. docs/sync.md
+async function enqueueWithFiles(type, data, kind, files) {
+  if (!files.length) return enqueue(user, type, data, kind);
+  await keepFiles(user, files);
+  const ids = files.map((f) => f.id);
+  if (!data.description) return enqueue(user, type, { ...data, attachments: ids }, kind);
+  await enqueue(user, type, data, kind);
+  return enqueue(user, 'message.create', { id: uuid4(), help_request_id: data.id, attachments: ids,
+                                           created_at: data.created_at }, 'message');
+}
+
 function wireForm(form) {
   const type = form.dataset.outbox;
   const kind = type.split('.')[0];
+  const picker = user && type === 'help_request.create' ? wireAttachments(form, L.files) : null;
   form.addEventListener('submit', async (event) => {
     if (!user || !window.indexedDB) return;  // a plain POST: the server handles it
     event.preventDefault();
+    if (picker && picker.recording()) return;  // "Stop" first: the note is not finished
     if (!form.reportValidity()) return;
     const data = formBody(form);
     // A page saved for offline use carries one id: each new write needs its own.
     if (!form.dataset.editing) data.id = uuid4();
     data.created_at = new Date().toISOString();
-    await enqueue(user, type, data, kind);
+    await enqueueWithFiles(type, data, kind, picker ? picker.files() : []);
     await backgroundSync();
     kick();
     location.assign(kind === 'presence' ? '/presence' : '/requests');
@@ -207,13 +224,19 @@ function missionName(mission) {
   return kind ? `${kind} ${mission.city}` : mission.name;
 }
 
+// "1 voice note or photo" for a request or message that holds files and no words.
+function filesNote(view) {
+  const count = (view.attachments || []).length;
+  return count && L.files ? L.files.attached.replace('%(count)s', count) : '';
+}
+
 function requestItem(item, messages) {
   const view = { ...(item.data || {}), ...(item.server || {}) };
   const state = item.sync_state;
   const li = el('li', { class: 'card', 'data-id': item.id, 'data-sync-state': state },
     el('strong', {}, L.category?.[view.category] || view.category || ''), ' ',
     el('span', { class: 'state' }, L.state[state] || state),
-    el('p', {}, view.description || ''));
+    el('p', {}, view.description || filesNote(view)));
   if (item.server) {
     li.append(el('p', { class: 'muted' }, `${L.reference}: ${view.reference || ''} · `,
       el('span', { class: 'badge', 'data-status': view.status }, L.status?.[view.status] || view.status)));
@@ -246,7 +269,7 @@ function requestItem(item, messages) {
       const msg = { ...(m.data || {}), ...(m.server || {}) };
       const mine = msg.direction !== 'to_worker';
       return el('li', { class: mine ? 'from_worker' : 'to_worker', 'data-sync-state': m.sync_state || 'synced' },
-        el('b', {}, `${mine ? L.from_me : L.from_mission}: `), msg.body || '',
+        el('b', {}, `${mine ? L.from_me : L.from_mission}: `), msg.body || filesNote(msg),
         m.sync_state === 'rejected' ? el('span', { class: 'error', role: 'alert' }, ' ', reason(m.error)) : null);
     })));
   }

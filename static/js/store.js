@@ -1,7 +1,10 @@
 // IndexedDB on the phone: the outbox (writes waiting for the server), the items the worker
-// sees (their requests, messages, presence) and small facts (device id, cursor, user).
+// sees (their requests, messages, presence), small facts (device id, cursor, user) and the
+// files (voice notes, photos) waiting to be uploaded.
 // Used by the pages and by the service worker alike.
 const NAME = 'jembatan';
+// 2: the `files` store (voice notes and photos, static/js/attachments.js).
+const VERSION = 2;
 let opened;
 let shut = false;
 
@@ -9,12 +12,13 @@ export function openDb() {
   if (shut) return Promise.reject(new Error('the data on this phone was erased'));
   if (!opened) {
     opened = new Promise((resolve, reject) => {
-      const req = indexedDB.open(NAME, 1);
+      const req = indexedDB.open(NAME, VERSION);
       req.onupgradeneeded = () => {
         const db = req.result;
-        db.createObjectStore('outbox', { keyPath: 'id' });
-        db.createObjectStore('items', { keyPath: 'id' });
-        db.createObjectStore('meta');
+        const stores = { outbox: { keyPath: 'id' }, items: { keyPath: 'id' }, meta: undefined, files: { keyPath: 'id' } };
+        for (const [name, options] of Object.entries(stores)) {
+          if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, options);
+        }
       };
       req.onsuccess = () => {
         // Erasing the phone's data (privacy.js) deletes the database: let go of it when asked.

@@ -121,12 +121,93 @@ function giveUp(m, why = 'unsendable') {
   });
 }
 
-// Send everything waiting for `user` and pull the changes. Resolves with
-// {ok} | {ok: false, retryAfter?, auth?, later?}; never rejects. `later`: some items wait for
-// what they refer to and are sent again on the next flush (the caller backs off).
+// Send everything waiting for `user` and pull the changes, then upload the files waiting, then
+// send what named those files. Resolves with {ok} | {ok: false, retryAfter?, auth?, later?,
+// offline?}; never rejects. `later`: some items wait for what they refer to (a file not uploaded
+// yet, a request in another call) and are sent again on the next flush (the caller backs off).
+//
+// The words go first: a file that uploads slowly or fails never holds back a request's text (the
+// page queues the text and the files as separate mutations: static/js/app.js). See docs/sync.md.
 export async function flush(user) {
   user = user || (await get('meta', 'user'));
   if (!user) return { ok: false, auth: true };
+  const words = await sendOutbox(user);
+  if (words.auth || words.offline) return words;
+  const files = await uploadFiles(user);
+  if (files.auth || files.offline) return { ok: false, ...files };
+  if (files.sent) return sendOutbox(user);
+  return files.waiting ? { ok: false, later: true, retryAfter: files.retryAfter } : words;
+}
+
+// ------------------------------------------------------------------ files (voice notes, photos)
+
+const UPLOAD_TIMEOUT_MS = 120_000;
+// Answers after which sending the same file again cannot help: it is marked done, and the
+// mutation naming it is answered by the server (retry, then a final rejection the page shows).
+const FINAL = new Set([409, 413, 415, 422]);
+
+async function sendFile(file) {
+  const controller = typeof AbortController !== 'undefined' ? new AbortController() : null;
+  const timer = controller && setTimeout(() => controller.abort(), UPLOAD_TIMEOUT_MS);
+  try {
+    return await fetch(`/api/v1/attachments/${encodeURIComponent(file.id)}`, {
+      method: 'PUT', credentials: 'same-origin', cache: 'no-store', signal: controller?.signal,
+      headers: { 'Content-Type': file.content_type, Accept: 'application/json',
+                 'X-CSRF-TOKEN': await cookie('csrf_access_token') },
+      body: file.blob,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function markFile(id, change) {
+  return transact(['files'], 'readwrite', (s) => {
+    s.files.get(id).onsuccess = (e) => { if (e.target.result) s.files.put({ ...e.target.result, ...change }); };
+  });
+}
+
+// Upload each file of `user` not uploaded yet, one at a time. Each file is sent whole under the
+// id the phone gave it: the server stores an id once, so a connection dropped mid-upload simply
+// sends the same file again on a later flush (and a repeat after a lost answer is a 200).
+// Once the server has it the phone keeps only its facts, not its bytes.
+async function uploadFiles(user) {
+  const waiting = (await getAll('files')).filter((f) => f.user === user && !f.uploaded)
+    .sort((a, b) => String(a.at).localeCompare(String(b.at)));
+  let sent = 0;
+  for (const file of waiting) {
+    let response;
+    try {
+      response = await sendFile(file);
+      if (response.status === 401 && (await refresh())) response = await sendFile(file);
+    } catch (e) {
+      return { sent, offline: true };  // no network, or dropped mid-upload: the same file next time
+    }
+    if (response.status === 401 || response.status === 403) return { sent, auth: true };
+    if (response.ok || FINAL.has(response.status)) {
+      await markFile(file.id, { uploaded: true, blob: null, size: file.size,
+                                refused: response.ok ? null : response.status });
+      sent += 1;
+      continue;
+    }
+    return { sent, waiting: true, retryAfter: retryAfter(response) };  // 5xx, 429: later
+  }
+  return { sent };
+}
+
+// The ids of `user`'s files still to upload: a mutation naming one waits on the phone (it would
+// only be answered `retry`), so that its retries are not spent while the file travels.
+async function filesNotUploaded(user) {
+  return new Set((await getAll('files')).filter((f) => f.user === user && !f.uploaded).map((f) => f.id));
+}
+
+function waitsForFiles(mutation, notUploaded) {
+  return (mutation.data?.attachments || []).some((id) => notUploaded.has(id));
+}
+
+// ------------------------------------------------------------------ the outbox
+
+async function sendOutbox(user) {
   const cursorKey = 'cursor:' + user;
   const strikesKey = 'strikes:' + user;
   const deferred = new Set();  // answered `retry`: not sent again in this flush
@@ -134,6 +215,7 @@ export async function flush(user) {
   let splitting = false;
   const aloneFailures = {};  // mutation id → failures of a call holding it alone
   try {
+    const notUploaded = await filesNotUploaded(user);
     const device = await deviceId();
     const call = async (mutations) => {
       const body = { device_id: device, cursor: (await get('meta', cursorKey)) || null,
@@ -143,7 +225,8 @@ export async function flush(user) {
       return { response, hadCursor: Boolean(body.cursor) };
     };
     for (let round = 0; round < 100; round++) {
-      const waiting = (await getAll('outbox')).filter((m) => m.user === user && !deferred.has(m.id))
+      const waiting = (await getAll('outbox'))
+        .filter((m) => m.user === user && !deferred.has(m.id) && !waitsForFiles(m, notUploaded))
         .sort((a, b) => a.n - b.n);
       const sent = waiting.slice(0, size);
       const { response, hadCursor } = await call(sent);

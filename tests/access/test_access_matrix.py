@@ -35,6 +35,7 @@ PLACE = {"own": {"country": "MY", "region": "MY-12", "city": "Kota Kinabalu"},
 PASSPORT = {"worker": "A1234567", "other_worker": "B7654321"}
 PASSWORD = "password123"
 LICENCE = "KEP.ACCESS/2026"
+VOICE = b"OggS" + b"\x00" * 60  # an Ogg voice note, as far as its first bytes say
 
 
 # --------------------------------------------------------------------------- the request of a row
@@ -114,6 +115,7 @@ class Row:
     fresh_actor: bool = False  # the call ends the account: a new one of the same role each time
     token: str = "access"  # or "refresh"
     page: str | None = None  # a page form: load this page first and send its hidden form token
+    raw: tuple[str, bytes] | None = None  # a raw body: (content type, bytes)
 
     @property
     def id(self) -> str:
@@ -133,6 +135,9 @@ ROWS = [
     row("GET /account/export", "login 200 200 403 403 403 403"),
     row("GET /api/v1/agencies", "200"),
     row("GET /api/v1/agencies/<path:licence_number>", "200"),
+    row("PUT /api/v1/attachments/<uuid:attachment_id>", "401 201 201 403 403 403 403", raw=("audio/ogg", VOICE),
+        values=lambda ctx: {"attachment_id": uuid.uuid4()}),
+    row("GET /api/v1/attachments/<uuid:attachment_id>", "401 200|404 404|200 403 403 403 403"),
     row("GET /api/v1/audit", "401 403 403 403 403 403 200"),
     row("POST /api/v1/auth/login", "200", json=lambda ctx: {"phone": ctx.world.phone["worker"], "password": PASSWORD}),
     row("POST /api/v1/auth/password-reset", "202", json=lambda ctx: {"phone": ctx.world.phone["worker"]}),
@@ -174,6 +179,8 @@ ROWS = [
     row("PUT /api/v1/presence", "401 200 200 403 403 403 403", json=_presence),  # replaces the current report
     row("GET /api/v1/queue", "401 403 403 200 200 403 200"),
     row("GET /api/v1/queue/<uuid:help_request_id>", "401 403 403 200|404 404|200 403 200"),
+    row("GET /api/v1/queue/<uuid:help_request_id>/attachments/<uuid:attachment_id>",
+        "401 403 403 200|404 404|200 403 200"),
     row("PATCH /api/v1/queue/<uuid:help_request_id>", "401 403 403 200|404 404|200 403 200",
         json={"status": "triaged"}, values=_fresh_request),
     row("POST /api/v1/queue/<uuid:help_request_id>/claim", "401 403 403 200|404 404|200 403 200",
@@ -297,6 +304,7 @@ class World:
     phone: dict = field(default_factory=dict)
     mission: dict = field(default_factory=dict)  # side → mission id
     help_request: dict = field(default_factory=dict)  # side → help request id
+    attachment: dict = field(default_factory=dict)  # side → the id of a voice note on that request
     job_order: dict = field(default_factory=dict)  # side → number
     scheme: str = ""
 
@@ -347,6 +355,7 @@ class World:
 
 def build_world() -> World:
     from app.accounts.services import create_user
+    from app.attachments.services import attach, store as store_attachment
     from app.channels.models import Scheme
     from app.channels.services import create_job_order, seed_schemes, upsert_agencies
     from app.help.schemas import HelpRequestInSchema
@@ -381,6 +390,9 @@ def build_world() -> World:
         help_request, _ = create_help_request(owner, HelpRequestInSchema().load(help_body(**PLACE[side])))
         assert help_request.mission_id == world.mission[side]
         world.help_request[side] = help_request.id
+        voice, _ = store_attachment(owner, uuid.uuid4(), "audio/ogg", VOICE)
+        attach(owner, [voice.id], help_request_id=help_request.id)
+        world.attachment[side] = voice.id
         add_note(admin, help_request.id, "Checked the worker's presence report.")
         add_staff_message(admin, help_request.id, "Kami sudah menerima permintaan Anda.")
         order = create_job_order(admin, {"number": f"JO-{side.upper()}-1", "employer": "Ladang", "country": "MY",
@@ -423,7 +435,8 @@ class Call:
 
 def _url_values(entry: Row, ctx: Call) -> dict:
     made = entry.values(ctx) if entry.values else {}
-    shared = {"help_request_id": ctx.world.help_request[ctx.side], "number": ctx.world.job_order[ctx.side],
+    shared = {"help_request_id": ctx.world.help_request[ctx.side], "attachment_id": ctx.world.attachment[ctx.side],
+              "number": ctx.world.job_order[ctx.side],
               "code": MISSION[ctx.side], "licence_number": LICENCE, "slug": ctx.world.scheme, "filename": "css/app.css"}
     return {**shared, **made}
 
@@ -459,6 +472,8 @@ def call(app, entry: Row, ctx: Call):
         kwargs["json"] = _value(entry.json, ctx)
     if entry.form is not None:
         kwargs["data"] = _value(entry.form, ctx)
+    if entry.raw is not None:
+        headers["Content-Type"], kwargs["data"] = entry.raw
     if entry.page is not None:
         kwargs["data"] = {"form_token": form_token(client, entry.page), **kwargs.get("data", {})}
     path = _path(entry.rule, _url_values(entry, ctx)) + ("?" + entry.query if entry.query else "")

@@ -109,6 +109,8 @@ TABLE = [
     Endpoint("POST", "/api/v1/integration/proposals/{proposal_id}/confirm", "admin"),
     Endpoint("POST", "/api/v1/integration/proposals/{proposal_id}/reject", "admin"),
     Endpoint("POST", "/api/v1/users/{user_id}/deactivate", "admin"),
+    # A raw body, not JSON (tests/attachments test its bytes): a JSON body or none is not a file (415).
+    Endpoint("PUT", "/api/v1/attachments/{attachment_id}", "worker", also=(415,)),
 ]
 
 
@@ -173,7 +175,7 @@ def bodyless_cases(endpoint: Endpoint) -> list[Case]:
     for label, value in (("SQL", SQL), ("HTML", HTML), ("emoji", EMOJI), ("right-to-left", RTL),
                          ("very long", "9" * 5000), ("unknown uuid", str(uuid.uuid4()))):
         path = endpoint.path.replace("{help_request_id}", value).replace("{proposal_id}", value).replace(
-            "{user_id}", value)
+            "{user_id}", value).replace("{attachment_id}", value)
         cases.append(Case(f"path {label}", None, path=path, codes=(404,)))
     cases.append(Case("10 MB", TEN_MB, codes=(413,)))
     return cases
@@ -211,7 +213,8 @@ def row_counts() -> dict[str, int]:
 
 def send(client, endpoint: Endpoint, world: World, case: Case, lang: str | None):
     path = case.path or endpoint.path.replace("{help_request_id}", world.help_request_id).replace(
-        "{proposal_id}", str(uuid.uuid4())).replace("{user_id}", str(uuid.uuid4()))
+        "{proposal_id}", str(uuid.uuid4())).replace("{user_id}", str(uuid.uuid4())).replace(
+        "{attachment_id}", str(uuid.uuid4()))
     if lang:
         path += ("&" if "?" in path else "?") + f"lang={lang}"
     headers = {**world.headers[endpoint.role], **(case.headers or {})}

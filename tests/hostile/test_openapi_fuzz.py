@@ -14,6 +14,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 from schemathesis.checks import not_a_server_error
+from schemathesis.transport.serialization import serialize_binary
 
 EXAMPLES = 60 if os.environ.get("JEMBATAN_FULL_FUZZ") == "1" else 12
 
@@ -31,6 +32,12 @@ CHECKS = [not_a_server_error, status_code_conformance, status_code_listed, conte
           response_schema_conformance]
 
 
+
+
+@schemathesis.serializer("audio/webm", "audio/ogg", "audio/mp4")
+def _raw_bytes(_ctx, value):
+    """A voice note's body is its raw bytes (`PUT /attachments/{id}`); images have a built-in serializer."""
+    return serialize_binary(value)
 
 
 def _openapi_document() -> dict:

@@ -38,9 +38,10 @@ def db_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app(db_url):
+def app(db_url, tmp_path_factory):
     compile_catalogs()
-    app = create_app(app_config(db_url))
+    # Uploaded files (app.attachments) go to a folder of this run, not to the checkout's instance folder.
+    app = create_app(app_config(db_url, ATTACHMENTS_DIR=str(tmp_path_factory.mktemp("attachments"))))
     app.test_client_class = IsolatedClient
     with app.app_context():
         db.drop_all()

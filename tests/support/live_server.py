@@ -65,6 +65,7 @@ class LiveServer:
             "WORKER_LIMITS": "false",  # load and fault tests send many requests from one worker
             "JEMBATAN_ENV": "development",
             "PYTHONUNBUFFERED": "1",
+            "ATTACHMENTS_DIR": str(directory / "attachments"),
         })
         env.update(extra_env or {})
         self.env = env
