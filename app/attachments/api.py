@@ -6,7 +6,6 @@ from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 
 from ..access import OWN_RECORDS, QUEUE, requires
-from ..extensions import db
 from ..security import BEARER
 from . import services
 from .kinds import CONTENT_TYPES, LARGEST
@@ -46,8 +45,7 @@ class AttachmentItem(MethodView):
     def put(self, attachment_id):
         """Upload a voice note or photo under an id minted on the phone (raw bytes; idempotent by id)."""
         attachment, created = services.store(current_user, attachment_id, request.headers.get("Content-Type"),
-                                             request.get_data(cache=False))
-        db.session.commit()
+                                             request.get_data())  # kept: a deadlock runs the request again
         return attachment, 201 if created else 200
 
     @blp.doc(security=BEARER, responses=FILE_ANSWER)
@@ -64,6 +62,5 @@ class QueueAttachment(MethodView):
     def get(self, help_request_id, attachment_id):
         """A file of a request of the caller's mission (the read is audited; another mission's is 404)."""
         attachment = services.get_for_staff(current_user, help_request_id, attachment_id)
-        response = file_response(attachment)
-        db.session.commit()
+        response = file_response(attachment)  # the audit row commits with the request's unit of work
         return response

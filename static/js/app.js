@@ -104,7 +104,15 @@ function wireForm(form) {
   const kind = type.split('.')[0];
   const picker = user && type === 'help_request.create' ? wireAttachments(form, L.files) : null;
   form.addEventListener('submit', async (event) => {
-    if (!user || !window.indexedDB) return;  // a plain POST: the server handles it
+    if (!window.indexedDB) return;  // a plain POST: the server handles it
+    if (!user) {
+      // Written before logging in: kept on this phone and sent under the login that follows.
+      event.preventDefault();
+      if (!form.reportValidity()) return;
+      await keepDraft(type, kind, formBody(form));
+      location.assign(`/login?next=${kind === 'presence' ? '/presence' : '/requests'}`);
+      return;
+    }
     event.preventDefault();
     if (picker && picker.recording()) return;  // "Stop" first: the note is not finished
     if (!form.reportValidity()) return;
@@ -117,6 +125,34 @@ function wireForm(form) {
     kick();
     location.assign(kind === 'presence' ? '/presence' : '/requests');
   });
+}
+
+// ------------------------------------------------------------------ written before logging in
+
+// One draft at a time, in `meta`: what a worker wrote before logging in (or registering). It is
+// sent under the next login on this phone within DRAFT_MINUTES; older, it is dropped, so that words
+// left on a borrowed phone never go out under someone else's account later. The borrowed-phone
+// wipe (privacy.js) deletes it with everything else.
+const DRAFT_KEY = 'draft';
+const DRAFT_MINUTES = 60;
+
+function keepDraft(type, kind, data) {
+  return put('meta', { type, kind, data: { ...data, id: uuid4(), created_at: new Date().toISOString() },
+                       saved: Date.now() }, DRAFT_KEY);
+}
+
+// Read and removed in one transaction: two tabs opening at once send it once.
+function takeDraft() {
+  return transact(['meta'], 'readwrite', (s, box) => {
+    s.meta.get(DRAFT_KEY).onsuccess = (e) => { box.value = e.target.result; s.meta.delete(DRAFT_KEY); };
+  });
+}
+
+async function adoptDraft() {
+  if (!user || !window.indexedDB) return;
+  const draft = await takeDraft();
+  if (!draft || Date.now() - draft.saved > DRAFT_MINUTES * 60 * 1000) return;
+  await enqueue(user, draft.type, draft.data, draft.kind);
 }
 
 // Lapor diri without a passport in hand: the number is needed only while the passport is with her.
@@ -370,6 +406,7 @@ async function start() {
   const presenceForm = document.getElementById('presence-form');
   if (presenceForm) wirePassportStatus(presenceForm);  // before any wait: the form is usable at once
   if (user) await put('meta', user, 'user');
+  await adoptDraft();
   savePagesFor();
   for (const form of document.querySelectorAll('form[data-outbox]')) {
     wireForm(form);

@@ -1,0 +1,44 @@
+"""A help request written before logging in is kept on the phone and sent after login, once
+(issue 14 item 12: it used to be thrown away on the way to /login)."""
+import time
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SENT_WITHIN_S = 30
+
+
+def test_a_request_written_while_logged_out_is_sent_after_login(page, live_server, login):
+    worker = live_server.create_worker()
+    description = "Ditulis sebelum masuk: gaji saya belum dibayar tiga bulan"
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto("/help")
+    page.select_option("select[name=category]", "unpaid_wages")
+    page.fill("textarea[name=description]", description)
+    page.select_option("select[name=country]", "MY")
+    with page.expect_navigation():
+        page.click("#help-form button[type=submit]")
+    assert "/login" in page.url and "next=/requests" in page.url
+
+    login(page, worker["phone"], worker["password"], target=page.url)
+    assert page.url.endswith("/requests")
+    page.locator("#my-requests > li", has_text=description).wait_for()
+
+    deadline = time.monotonic() + SENT_WITHIN_S
+    copies = []
+    while time.monotonic() < deadline:
+        status, body = live_server.api("GET", "/api/v1/help-requests?limit=100", token=worker["access_token"])
+        assert status == 200, body
+        copies = [r for r in body["items"] if r["description"] == description]
+        if copies:
+            break
+        time.sleep(0.5)
+    assert len(copies) == 1, live_server.log()[-2000:]
+    assert copies[0]["category"] == "unpaid_wages"
+
+    page.reload()  # opening the app again sends nothing twice: the draft is gone
+    page.locator("#my-requests > li", has_text=description).wait_for()
+    time.sleep(1)
+    status, body = live_server.api("GET", "/api/v1/help-requests?limit=100", token=worker["access_token"])
+    assert sum(1 for r in body["items"] if r["description"] == description) == 1
