@@ -8,9 +8,11 @@ from contextvars import ContextVar
 from functools import lru_cache
 
 from flask import has_request_context, request
-from sqlalchemy import Table
+from sqlalchemy import Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, instrumentation, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .extensions import db
 
@@ -35,6 +37,63 @@ def insert_new_rows(table: Table, rows: list[dict], returning: str) -> set:
     # order, so one waits for the other instead of both waiting for each other (a deadlock).
     rows = sorted(rows, key=lambda row: str(row[returning]))
     return set(db.session.scalars(statement, rows))
+
+
+@lru_cache(maxsize=None)
+def _columns(model) -> tuple[tuple[str, str], ...]:
+    """(attribute, column) names of a model's columns."""
+    return tuple((attr.key, attr.columns[0].key) for attr in db.inspect(model).column_attrs)
+
+
+_HELD = "jembatan.held"
+
+
+def hold_stored(model, rows: list[dict], **loaded) -> list:
+    """Objects for rows just stored by a Core INSERT (insert_new_rows), put into the session as if
+    read back: the rest of the request (the sync answer, a REST answer) finds them there and reads
+    nothing again. A column the rows leave out is NULL, as stored (so the model's defaults must be
+    in the rows); `loaded` sets relationships known to be so ({name: value or callable(row)}, e.g.
+    a new request's empty messages). A rollback of the transaction that held them drops them.
+
+    Every value must be as the database gives it back: UTC times, upper-case codes, as the rows hold
+    (tests/sync/test_sync_dumping.py compares an answer from what was held with one read back)."""
+    objects, manager = [], instrumentation.manager_of_class(model)
+    for row in rows:
+        # Made as the ORM makes what it reads (no constructor, no change events): its values as loaded.
+        obj = manager.new_instance()
+        obj.__dict__.update({attr: row.get(column) for attr, column in _columns(model)})
+        make_transient_to_detached(obj)
+        db.session.add(obj)
+        for name, value in loaded.items():
+            set_committed_value(obj, name, value(row) if callable(value) else value)
+        objects.append(obj)
+    # The session keeps unchanged objects by weak reference only: kept here, they last as long as it
+    # (one request), or until their transaction is rolled back.
+    session = db.session()
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_HELD, []).append((transaction, objects))
+    return objects
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_held(session, rolled_back):
+    """What was held in a transaction rolled back (a savepoint or the whole) is not stored: out of the
+    session, so that nobody takes it for a stored record."""
+    held = session.info.get(_HELD)
+    if not held:
+        return
+    kept = []
+    for transaction, objects in held:
+        chain = transaction
+        while chain is not None and chain is not rolled_back:
+            chain = chain.parent
+        if chain is None:
+            kept.append((transaction, objects))
+            continue
+        for obj in objects:
+            if obj in session:
+                session.expunge(obj)
+    session.info[_HELD] = kept
 
 
 _READING_FIRST = "jembatan.reading_first"

@@ -90,7 +90,7 @@ def main():
               f"{1000 * elapsed / args.calls:.1f} ms per call, CPU {1000 * cpu / args.calls:.1f} ms per call, "
               f"{statements[0] / args.calls:.1f} SQL statements per call")
         if cpu_profiler:
-            pstats.Stats(cpu_profiler).sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_LINES", "60")))
+            pstats.Stats(cpu_profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("PROFILE_LINES", "60")))
         if profiler:
             print(profiler.output_text(unicode=True, color=False, show_all=os.environ.get("PROFILE_ALL") == "1"))
         if args.trace:

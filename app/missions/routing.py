@@ -2,7 +2,8 @@
 
 Missions and their jurisdictions are reference data that change only when `flask seed`
 runs, and every help request and presence report is routed: the table is read once per
-process and kept for a minute (so another app server's seed is seen soon after).
+process and kept for a minute (so another app server's seed is seen soon after). What else a
+process keeps of missions (a sync answer's mission, app.sync.pull) lives as long (`generation`).
 """
 import time
 import unicodedata
@@ -42,12 +43,20 @@ class Listing:
 
 _table: dict[str, list[Listing]] = {}
 _loaded_at = float("-inf")
+_forgotten = 0
 
 
 def forget_table() -> None:
     """Drop the cached table (after the missions were changed in this process)."""
-    global _loaded_at
+    global _loaded_at, _forgotten
     _loaded_at = float("-inf")
+    _forgotten += 1
+
+
+def generation() -> tuple[int, int]:
+    """Changes when what a process keeps of missions must be read again: at most TABLE_SECONDS
+    after it was read, at once after forget_table."""
+    return _forgotten, int(time.monotonic() // TABLE_SECONDS)
 
 
 def listings(country: str) -> list[Listing]:

@@ -1,5 +1,6 @@
 """Missions: reference-data seeding and lookups (routing lives in routing.py)."""
 import csv
+from functools import lru_cache
 from pathlib import Path
 
 import pycountry
@@ -14,10 +15,13 @@ from .timezones import mission_timezone
 SEED_DIR = Path(__file__).parent / "seed"
 
 
+# ISO 3166 is fixed data, and every place a worker sends is checked: the answers are kept.
+@lru_cache(maxsize=1024)
 def valid_country(code: str | None) -> bool:
     return bool(code) and len(code) == 2 and pycountry.countries.get(alpha_2=code.upper()) is not None
 
 
+@lru_cache(maxsize=4096)
 def valid_region(country: str, region: str | None) -> bool:
     """True when `region` is an ISO 3166-2 code of `country`."""
     if not region:

@@ -19,7 +19,8 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..help.models import HelpMessage, HelpRequest
 from ..help.schemas import HelpRequestSchema, MessageSchema
-from ..missions.schemas import MissionSchema
+from ..missions import routing
+from ..missions.schemas import MissionSchema, lang
 from ..presence.models import PresenceReport
 from ..presence.schemas import PresenceSchema
 from ..presence.services import current_presence
@@ -102,11 +103,17 @@ def decode_cursor(user, cursor: str | None) -> Position:
 
 # How each entity is read: its model and the loader options of a page (a request is served with
 # its messages and history, loaded for the whole page at once).
+def _reading(model, *related: str) -> tuple:
+    """(model, loader options of a page, what a record held in the session must have loaded to be
+    served as it is: its columns and the related records a page loads)."""
+    columns = {attr.key for attr in db.inspect(model).column_attrs}
+    return model, tuple(selectinload(getattr(model, name)) for name in related), frozenset(columns | set(related))
+
+
 _READ = {
-    "help_request": (HelpRequest, (selectinload(HelpRequest.messages), selectinload(HelpRequest.history),
-                                   selectinload(HelpRequest.filing))),
-    "message": (HelpMessage, ()),
-    "presence": (PresenceReport, (selectinload(PresenceReport.filing),)),
+    "help_request": _reading(HelpRequest, "messages", "history", "filing"),
+    "message": _reading(HelpMessage),
+    "presence": _reading(PresenceReport, "filing"),
 }
 
 
@@ -118,13 +125,23 @@ def _schemas() -> dict:
             "presence": compiled(PresenceSchema()), "mission": compiled(MissionSchema())}
 
 
+# A request's mission as answered, per (mission, language): missions are reference data, kept by
+# each process as long as its routing table (app.missions.routing.generation).
+_missions: dict = {}
+
+
 class _Dumper:
-    """Dumps the records of one page as their features' schemas do. A page of one worker's requests
-    names the same mission again and again: it is dumped once (it is the larger half of a request)."""
+    """Dumps the records of one page as their features' schemas do. Pages of one worker's requests
+    name the same mission again and again: it is dumped once per process and language (it is the
+    larger half of a request), and its record is not read then."""
 
     def __init__(self):
         self.schemas = _schemas()
-        self.missions = {}
+        generation = routing.generation()
+        if _missions.get("generation") != generation:
+            _missions.clear()
+            _missions["generation"] = generation
+        self.missions = _missions.setdefault(lang(), {})
 
     def __call__(self, entity: str, record):
         if record is None:
@@ -145,15 +162,23 @@ class _Dumper:
 
 
 def _current_records(keys) -> dict:
-    """{(entity, id): record} for the changed records still stored, one query per kind of entity."""
+    """{(entity, id): record} for the changed records still stored, one query per kind of entity.
+    A record the session holds with what a page needs loaded (one this call just stored:
+    storage.hold_stored) is served as it is."""
     wanted = defaultdict(set)
     for entity, entity_id in keys:
         wanted[entity].add(entity_id)
     found = {}
     for entity, ids in wanted.items():
-        model, options = _READ[entity]
-        for record in db.session.scalars(select(model).where(model.id.in_(ids)).options(*options)):
-            found[(entity, record.id)] = record
+        model, options, needed = _READ[entity]
+        for entity_id in list(ids):
+            held = db.session.identity_map.get(db.session.identity_key(model, entity_id))
+            if held is not None and db.inspect(held).unloaded.isdisjoint(needed):
+                found[(entity, entity_id)] = held
+                ids.discard(entity_id)
+        if ids:
+            for record in db.session.scalars(select(model).where(model.id.in_(ids)).options(*options)):
+                found[(entity, record.id)] = record
     return found
 
 

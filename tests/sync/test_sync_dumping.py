@@ -3,6 +3,7 @@ must be exactly what the features' own schemas give."""
 import uuid
 
 import pytest
+from sqlalchemy import event
 
 from app.extensions import db
 from app.help.models import HelpMessage, HelpRequest
@@ -58,3 +59,59 @@ def test_the_whole_state_serves_what_the_schemas_dump(sync, worker, app, stored)
         expected = {str(r.id): HelpRequestSchema().dump(r) for r in db.session.scalars(db.select(HelpRequest))}
     served = {c["id"]: c["data"] for c in changes if c["entity"] == "help_request"}
     assert served == expected
+
+
+@pytest.mark.parametrize("per_call", [1, 3])
+def test_what_a_call_stores_is_answered_from_memory_exactly_as_read_back(sync, worker, client, auth, per_call):
+    """A call's new requests are answered from what it wrote (app.storage.hold_stored), without
+    reading them back: the answer must be what a fresh read of the database gives, to the byte
+    (times in UTC whatever offset the device sent, codes as stored, the first history event)."""
+    first = sync(worker, envelope()).get_json()
+    items = [help_data(created_at="2026-11-20T08:15:00+08:00", region="my-12",
+                       location={"lat": 5.98, "lng": 116.07}) for _ in range(per_call)]
+    statements = []
+
+    def seen(_conn, _cursor, sql, *_args):
+        statements.append(" ".join(sql.split()))
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        answer = sync(worker, envelope(*[mutation("help_request.create", item) for item in items],
+                                       cursor=first["cursor"])).get_json()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    read_again = ("SELECT help_requests.id, help_requests.reference", "FROM help_request_events", "FROM help_messages")
+    assert not [sql for sql in statements if sql.startswith("SELECT") and any(part in sql for part in read_again)]
+    assert [r["status"] for r in answer["results"]] == ["applied"] * per_call
+    from_memory = {c["id"]: c["data"] for c in answer["changes"]}
+    assert set(from_memory) == {item["id"] for item in items}
+    db.session.remove()
+    read_back = {c["id"]: c["data"] for c in sync(worker, envelope()).get_json()["changes"]
+                 if c["entity"] == "help_request"}
+    assert from_memory == read_back
+    assert all(data["created_at"] == "2026-11-20T00:15:00Z" and data["region"] == "MY-12"
+               and [h["status"] for h in data["history"]] == ["new"] for data in from_memory.values())
+    rest = client.get(f"/api/v1/help-requests/{items[0]['id']}", headers=auth(worker)).get_json()
+    assert {k: rest[k] for k in from_memory[items[0]["id"]]} == from_memory[items[0]["id"]]
+
+
+def test_a_changed_mission_is_answered_changed_once_the_missions_are_read_again(sync, worker):
+    """Missions are kept per process as long as the routing table (app.missions.routing.generation):
+    a seed that changes one (forget_table, in this process) is answered at once."""
+    from app.missions.services import forget_table, get_by_code
+
+    first = sync(worker, envelope(mutation("help_request.create", help_data()))).get_json()
+    [served] = [c["data"]["mission"] for c in first["changes"] if c["entity"] == "help_request"]
+    assert served["code"] == "KJRI-KOTAKINABALU"
+    mission = get_by_code("KJRI-KOTAKINABALU")
+    seeded, mission.email = mission.email, "baru@example.org"
+    db.session.commit()
+    forget_table()
+    try:
+        again = sync(worker, envelope()).get_json()
+        assert {c["data"]["mission"]["email"] for c in again["changes"] if c["entity"] == "help_request"} \
+            == {"baru@example.org"}
+    finally:
+        get_by_code("KJRI-KOTAKINABALU").email = seeded  # the missions are the whole suite's
+        db.session.commit()
+        forget_table()
