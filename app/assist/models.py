@@ -1,22 +1,34 @@
 """What a partner organisation or the mission's staff filed on a worker's behalf, with her consent."""
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..types import IdMixin, TimestampMixin, UTCDateTime
-
-# What was filed: her account (the registration), a presence report, a help request.
-ACCOUNT, PRESENCE, HELP_REQUEST = "account", "presence", "help_request"
-ENTITIES = (ACCOUNT, PRESENCE, HELP_REQUEST)
-# How she gave her consent to this filing.
-CONSENT_WAYS = ("spoken_in_person", "signed_in_person", "spoken_by_phone")
+from ..types import IdMixin, TimestampMixin, UTCDateTime, one_of
 
 
-def _in(column: str, values) -> str:
-    return "{} IN ({})".format(column, ", ".join(f"'{v}'" for v in values))
+class Entity(StrEnum):
+    """What was filed: her account (the registration), a presence report, a help request."""
+
+    ACCOUNT = "account"
+    PRESENCE = "presence"
+    HELP_REQUEST = "help_request"
+
+
+class Consent(StrEnum):
+    """How she gave her consent to this filing."""
+
+    SPOKEN_IN_PERSON = "spoken_in_person"
+    SIGNED_IN_PERSON = "signed_in_person"
+    SPOKEN_BY_PHONE = "spoken_by_phone"
+
+
+ACCOUNT, PRESENCE, HELP_REQUEST = Entity.ACCOUNT, Entity.PRESENCE, Entity.HELP_REQUEST
+ENTITIES = tuple(Entity)
+CONSENT_WAYS = tuple(Consent)
 
 
 class Filing(IdMixin, TimestampMixin, db.Model):
@@ -32,8 +44,8 @@ class Filing(IdMixin, TimestampMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("entity", "entity_id"),
         Index("ix_filings_helper_created", "helper_id", "created_at", "id"),
-        CheckConstraint(_in("entity", ENTITIES), name="entity"),
-        CheckConstraint(_in("consent", CONSENT_WAYS), name="consent"),
+        one_of("entity", Entity),
+        one_of("consent", Consent),
     )
 
     helper_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
