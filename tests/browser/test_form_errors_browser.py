@@ -34,6 +34,17 @@ def _presence_page(page, live_server, login):
     return worker
 
 
+# A report as a worker fills it, every required field right; each test changes what it is about.
+RIGHT = {"address": "Jalan Tuaran 12", "employer_name": "Ladang Sawit", "arrival_date": "2025-03-01",
+         "emergency_contact.name": "Ibu Sri", "emergency_contact.phone": "0812 3456 7890",
+         "emergency_contact.relation": "ibu"}
+
+
+def _fill(page, fields: dict):
+    for name, value in fields.items():
+        page.fill(f"input[name='{name}']", value)
+
+
 def _error_of(page, name):
     """The words of the error the field `name` is described by (aria-describedby), or None."""
     return page.evaluate("""(name) => {
@@ -45,11 +56,8 @@ def _error_of(page, name):
 
 def test_the_phone_shows_every_error_at_once_and_keeps_the_item_out_of_the_outbox(page, live_server, login):
     worker = _presence_page(page, live_server, login)
-    page.fill("input[name=employer_name]", "Ladang Sawit")
-    page.fill("input[name=arrival_date]", (date.today() + timedelta(days=2)).isoformat())
-    page.fill("input[name='emergency_contact.name']", "Ibu Sri")
-    page.fill("input[name='emergency_contact.phone']", "12")
-    page.fill("input[name='emergency_contact.relation']", "ibu")
+    _fill(page, {**RIGHT, "address": "", "arrival_date": (date.today() + timedelta(days=2)).isoformat(),
+                 "emergency_contact.phone": "12"})
     page.click("#presence-form button[type=submit]")
 
     page.wait_for_selector("#presence-form .error-summary")
@@ -70,9 +78,7 @@ def test_the_phone_shows_every_error_at_once_and_keeps_the_item_out_of_the_outbo
     assert status == 404
 
     # Corrected, the errors go and the report is kept on the phone to be sent.
-    page.fill("input[name=address]", "Jalan Tuaran 12")
-    page.fill("input[name=arrival_date]", "2025-03-01")
-    page.fill("input[name='emergency_contact.phone']", "0812 3456 7890")
+    _fill(page, RIGHT)
     with page.expect_navigation():
         page.click("#presence-form button[type=submit]")
     page.wait_for_selector("#presence-state[data-sync-state=synced]", timeout=SYNC_TIMEOUT_MS)
@@ -80,13 +86,8 @@ def test_the_phone_shows_every_error_at_once_and_keeps_the_item_out_of_the_outbo
 
 def test_a_refusal_from_the_server_is_shown_under_the_emergency_contacts_phone(page, live_server, login):
     _presence_page(page, live_server, login)
-    page.fill("input[name=address]", "Jalan Tuaran 12")
-    page.fill("input[name=employer_name]", "Ladang Sawit")
-    page.fill("input[name=arrival_date]", "2025-03-01")
-    page.fill("input[name='emergency_contact.name']", "Ibu Sri")
     # Shaped like a number (the phone lets it through), but no Indonesian line has it: only the server knows.
-    page.fill("input[name='emergency_contact.phone']", "0000 0000")
-    page.fill("input[name='emergency_contact.relation']", "ibu")
+    _fill(page, {**RIGHT, "emergency_contact.phone": "0000 0000"})
     with page.expect_navigation():
         page.click("#presence-form button[type=submit]")
 
