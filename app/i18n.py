@@ -105,8 +105,9 @@ _PATTERNS = [
     (re.compile(r"^Longer than maximum length (?P<max>\d+)\.$"), _l("At most %(max)s characters.")),
     (re.compile(r"^Shorter than minimum length (?P<min>\d+)\.$"), _l("At least %(min)s characters.")),
     (re.compile(r"^Length must be between (?P<min>\d+) and (?P<max>\d+)\.$"),
-     _l("Between %(min)s and %(max)s characters or items.")),
-    (re.compile(r"^Must be one of: (?P<choices>.*)\.$"), _l("Must be one of: %(choices)s.")),
+     _l("Between %(min)s and %(max)s letters or digits.")),
+    # The codes of a closed set mean nothing to a worker; the form offers its choices as a list.
+    (re.compile(r"^Must be one of: (?P<choices>.*)\.$"), _l("Choose one from the list.")),
     (re.compile(r"^Must be greater than or equal to (?P<min>\S+) and less than or equal to (?P<max>\S+)\.$"),
      _l("Must be between %(min)s and %(max)s.")),
     (re.compile(r"^Must be greater than or equal to (?P<min>\S+)\.$"), _l("Must be at least %(min)s.")),

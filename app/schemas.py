@@ -1,6 +1,6 @@
 """Base schemas and fields shared by the features' schemas."""
 import re
-from datetime import timezone
+from datetime import timedelta, timezone
 
 from collections.abc import Mapping
 
@@ -93,6 +93,26 @@ class CalendarDate(fields.Date):
         return result
 
 
+FUTURE_DATE = _l("This day has not come yet. Choose today or an earlier day.")
+
+
+class PastDate(CalendarDate):
+    """A day that has already come (the day she arrived). The phone refuses one after its own
+    today (app.forms.field_rules); the server one after tomorrow in UTC, since a phone east of
+    UTC (up to +14:00) is already in tomorrow."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        from .types import utcnow
+
+        result = super()._deserialize(value, attr, data, **kwargs)
+        if result > utcnow().date() + timedelta(days=1):
+            raise ValidationError(self.future_message())
+        return result
+
+    def future_message(self) -> str:
+        return str(FUTURE_DATE)
+
+
 # C0 controls but newline, tab and carriage return; and DEL.
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # The same, and half of a UTF-16 pair standing alone.
@@ -129,7 +149,8 @@ class Text(fields.String):
     """A human text: trimmed, no control characters except newline and tab."""
 
     def __init__(self, max_length: int, min_length: int = 1, **kwargs):
-        super().__init__(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+        # Two checks, so that each says its own ("may not be empty", "at most N"), not "between 1 and N".
+        super().__init__(validate=[validate.Length(min=min_length), validate.Length(max=max_length)], **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)

@@ -1,13 +1,16 @@
 import phonenumbers
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from ..i18n import LANGUAGES, _
+from ..i18n import LANGUAGES, _, _l
 from ..missions.schemas import MissionSchema
 from ..schemas import StrictSchema, Text, no_control_characters
 from .services import DEFAULT_PHONE_COUNTRY, normalise_phone
 
 LANGUAGE = validate.OneOf(LANGUAGES)
-PASSWORD = [validate.Length(min=8, max=128), no_control_characters]
+# Said as the worker counts: letters and digits, the shortest first.
+PASSWORD = [validate.Length(min=8, error=_l("The password needs at least 8 letters or digits.")),
+            validate.Length(max=128, error=_l("The password can have at most 128 letters or digits.")),
+            no_control_characters]
 
 
 def _known_country(value: str) -> None:
@@ -70,7 +73,7 @@ class LoginSchema(StrictSchema):
     email = fields.String(validate=validate.Length(max=254))
     password = fields.String(required=True, validate=validate.Length(max=128))
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)  # with the password's error, not after it
     def _one_identifier(self, data, **_kwargs):
         if not data.get("phone") and not data.get("email"):
             raise ValidationError(_("Give a phone number or an email address."), "phone")

@@ -21,7 +21,8 @@ from jwt.exceptions import PyJWTError
 from marshmallow import ValidationError
 
 from .. import access, localtime
-from ..i18n import _, _l, translate_message
+from ..forms import field_rules, run_form
+from ..i18n import _, _l
 from ..missions import places
 from ..pwa.guards import check_form_post, keep_form_token, same_site_path
 from ..security import auth_error
@@ -31,7 +32,7 @@ from ..types import utcnow
 from .api import wrong_code_message
 from .data_rights import MeExportSchema, delete_user_data, export_user_data
 from .limits import credential_limits
-from .schemas import PasswordResetConfirmSchema, PasswordResetSchema, RegisterSchema
+from .schemas import LoginSchema, PasswordResetConfirmSchema, PasswordResetSchema, RegisterSchema
 
 bp = Blueprint("account_pages", __name__, url_prefix="/account", template_folder="templates")
 # The login cookies: logging in, registering, logging out, renewing.
@@ -53,26 +54,47 @@ def _next(default: str) -> str:
     return same_site_path(request.values.get("next"), default)
 
 
+# The account forms' fields and their labels (said on the page and in its error summary).
+PHONE_LABEL = _l("Phone number")
+LOGIN_FIELDS = {"phone": _l("Phone number or email"), "password": _l("Password")}
+REGISTER_FIELDS = {"full_name": _l("Full name (as in your passport)"), "phone": PHONE_LABEL,
+                   "phone_country": _l("The number is from"), "password": _l("Password (at least 8 characters)"),
+                   "language": _l("Language")}
+RESET_FIELDS = {"phone": _l("Your phone number"), "phone_country": _l("The number is from"),
+                "code": _l("The code (6 digits)"), "password": _l("New password (at least 8 characters)")}
+
+
+def _form_context(schema, labels: dict, errors: dict) -> dict:
+    """What templates/fields.html draws: the errors, each field's label, the schema's limits."""
+    return {"errors": errors, "field_labels": {k: str(v) for k, v in labels.items()},
+            "rules": field_rules(schema, labels)}
+
+
 @session_bp.route("/login", methods=["GET", "POST"])
 @credential_limits
 def login():
-    error = None
+    error, errors = None, {}
     if request.method == "POST":
         check_form_post()
+        # A field left empty is said under it (both at once), not as a wrong password.
         identifier = (request.form.get("phone") or request.form.get("email") or "").strip()
+        typed = {"email" if "@" in identifier else "phone": identifier, **_fields("phone_country", "password")}
+        _data, refused = run_form(lambda: LoginSchema().load({k: v for k, v in typed.items() if v}))
+        errors = refused.errors if refused else {}
         if identifier and "@" not in identifier:
             try:  # typed as dialled at home ("0812..."): looked up in E.164
                 identifier = accounts.normalise_phone(identifier, request.form.get("phone_country") or "ID")
             except ValueError:
                 pass
-        user = accounts.authenticate(identifier, request.form.get("password", ""))
+        user = None if errors else accounts.authenticate(identifier, request.form.get("password", ""))
         if user is not None:
             default = ("/console" if access.can(user, access.QUEUE)
                        else "/console/assist" if access.can(user, access.ASSIST) else url_for("pwa.home"))
             return _login_response(user, _next(default))
-        error = _("Wrong phone number, email or password.")
-    return render_template("pwa/login.html", error=error, next_path=_next(""), phone_countries=_phone_countries()), \
-        401 if error else 200
+        error = None if errors else _("Wrong phone number, email or password.")
+    return render_template("pwa/login.html", error=error, next_path=_next(""), phone_countries=_phone_countries(),
+                           **_form_context(LoginSchema(), LOGIN_FIELDS, errors)), \
+        422 if errors else 401 if error else 200
 
 
 @session_bp.route("/register", methods=["GET", "POST"])
@@ -81,21 +103,22 @@ def register():
     errors, form = {}, request.form
     if request.method == "POST":
         check_form_post()
-        data = {k: v for k, v in form.items() if k in ("phone", "phone_country", "password", "full_name", "language") and v}
-        try:
-            data = RegisterSchema().load(data)
-        except ValidationError as exc:
-            errors = translate_message(exc.messages)
-        else:
-            try:
-                user = accounts.create_user(full_name=data["full_name"], password=data["password"],
-                                            phone=accounts.normalise_phone(data["phone"]), language=data["language"])
-            except accounts.AccountError:
-                errors = {"phone": [_("This phone number is already registered. Log in instead.")]}
-            else:
-                return _login_response(user, _next(url_for("pwa.home")))
-    return render_template("pwa/register.html", errors=errors, form=form, phone_countries=_phone_countries()), \
-        422 if errors else 200
+        user, refused = run_form(lambda: _create_account(RegisterSchema().load(_fields(*REGISTER_FIELDS))))
+        if refused is None:
+            return _login_response(user, _next(url_for("pwa.home")))
+        errors = refused.errors
+    return render_template("pwa/register.html", form=form, phone_countries=_phone_countries(),
+                           **_form_context(RegisterSchema(), REGISTER_FIELDS, errors)), 422 if errors else 200
+
+
+def _create_account(data: dict):
+    """The worker's account from the register form's checked fields; a phone already registered is
+    said under the phone field."""
+    try:
+        return accounts.create_user(full_name=data["full_name"], password=data["password"],
+                                    phone=accounts.normalise_phone(data["phone"]), language=data["language"])
+    except accounts.AccountError:
+        raise ValidationError({"phone": [_("This phone number is already registered. Log in instead.")]}) from None
 
 
 @session_bp.post("/logout")
@@ -226,10 +249,12 @@ def _form_token_ok() -> bool:
     return bool(kept) and hmac.compare_digest(kept.encode(), sent.encode())
 
 
-def _reset_page(code=200, **context):
-    context.setdefault("errors", {})
+def _reset_page(code=200, errors=None, failed=None, **context):
+    """The page with its two forms; `errors` are drawn in the form that was sent (`failed`)."""
     context.setdefault("phone", request.values.get("phone", "")[:32])
-    response = make_response(render_template("accounts/reset.html", form_token=_form_token(), **context), code)
+    shown = _form_context(PasswordResetConfirmSchema(), RESET_FIELDS, errors if failed == "confirm" else {})
+    response = make_response(render_template("accounts/reset.html", form_token=_form_token(), **shown,
+                                             request_errors=errors if failed == "request" else {}, **context), code)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -246,10 +271,9 @@ def reset_request():
     """Send a code by SMS to the phone's account (the page says the same whether or not there is one)."""
     if not _form_token_ok():
         return _reset_page(400, error=_("The form expired. Please try again."))
-    try:
-        data = PasswordResetSchema().load(_fields("phone", "phone_country"))
-    except ValidationError as exc:
-        return _reset_page(422, errors=translate_message(exc.messages))
+    data, refused = run_form(lambda: PasswordResetSchema().load(_fields("phone", "phone_country")))
+    if refused:
+        return _reset_page(422, errors=refused.errors, failed="request")
     password_reset.request_code_after_response(data["phone"])
     return _reset_page(sent=True, phone=data["phone"])
 
@@ -260,13 +284,13 @@ def reset_confirm():
     """Set the new password with the code and log in; every earlier login ends."""
     if not _form_token_ok():
         return _reset_page(400, error=_("The form expired. Please try again."))
-    try:
-        data = PasswordResetConfirmSchema().load(_fields("phone", "phone_country", "code", "password"))
-    except ValidationError as exc:
-        return _reset_page(422, errors=translate_message(exc.messages))
+    data, refused = run_form(lambda: PasswordResetConfirmSchema().load(_fields("phone", "phone_country", "code",
+                                                                               "password")))
+    if refused:
+        return _reset_page(422, errors=refused.errors, failed="confirm")
     user = password_reset.reset_password(data["phone"], data["code"], data["password"])
     if user is None:  # answered, not raised: the wrong try counts against the account's codes
-        return _reset_page(400, errors={"code": [wrong_code_message()]}, phone=data["phone"])
+        return _reset_page(400, errors={"code": [wrong_code_message()]}, failed="confirm", phone=data["phone"])
     tokens = accounts.issue_tokens(user)
     after_commit(lambda: flash("password_reset", "account"))
     response = redirect(url_for("pwa.home"), code=303)

@@ -47,7 +47,7 @@ def _country(value, **_kwargs):
     from ..missions.services import valid_country
 
     if not valid_country(value):
-        raise ValidationError(str(_l("Unknown country code (use ISO 3166-1 alpha-2, e.g. MY).")))
+        raise ValidationError(str(_l("Choose the country from the list.")))
 
 
 class SchemeListArgs(PageArgs):
@@ -125,7 +125,7 @@ class JobOrderCreateSchema(StrictSchema):
         from ..missions.services import valid_region
 
         if data.get("country") and data.get("region") and not valid_region(data["country"], data["region"]):
-            raise ValidationError(str(_l("Unknown region code for this country (use ISO 3166-2, e.g. MY-12).")),
+            raise ValidationError(str(_l("This region is not in the chosen country. Choose the region again.")),
                                   "region")
         if data.get("salary_offered") is not None and not data.get("currency"):
             raise ValidationError(str(_l("Give the currency of the salary.")), "currency")

@@ -52,7 +52,8 @@ class HelpRequestInSchema(StrictSchema):
     id = fields.UUID(load_default=None)
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     urgency = fields.String(required=True, validate=validate.OneOf(URGENCIES))
-    description = Text(load_default="", min_length=0, max_length=BODY_MAX)
+    # Needed unless files say it instead (the phone checks this too: app.forms.field_rules).
+    description = Text(load_default="", min_length=0, max_length=BODY_MAX, metadata={"required_unless": ("attachments",)})
     attachments = attachment_ids()
     _description_or_attachments = text_or_attachments("description")
     country = fields.String(required=True, validate=validate.Length(equal=2))
@@ -62,9 +63,9 @@ class HelpRequestInSchema(StrictSchema):
     location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
     created_at = UTCDateTimeField(load_default=None)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)  # said with the other fields' errors, not after them
     def _place(self, data, **_kwargs):
-        errors = place_errors(data)
+        errors = place_errors(data) if "country" in data else {}
         if errors:
             raise ValidationError(errors)
 

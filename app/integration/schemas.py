@@ -54,7 +54,7 @@ class PlacementRowSchema(StrictSchema):
     @validates("country")
     def _country(self, value, **kwargs):
         if not valid_country(value):
-            raise ValidationError(str(_l("Not an ISO 3166-1 alpha-2 country code.")))
+            raise ValidationError(str(_l("Unknown country code: two letters, e.g. MY.")))
 
     @validates("birth_date")
     def _birth(self, value, **kwargs):
@@ -67,7 +67,7 @@ class PlacementRowSchema(StrictSchema):
         if not data.get("passport_number") and not data.get("nik"):
             errors["passport_number"] = [str(_l("A passport number or a NIK is required."))]
         if data.get("region") and data.get("country") and not valid_region(data["country"], data["region"]):
-            errors["region"] = [str(_l("Not an ISO 3166-2 region of this country."))]
+            errors["region"] = [str(_l("Unknown region code for this country, e.g. MY-12."))]
         end, start = data.get("contract_end"), data.get("departure_date")
         if end and start and end < start:
             errors["contract_end"] = [str(_l("The contract cannot end before the departure."))]

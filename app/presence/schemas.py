@@ -7,16 +7,23 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from ..assist.filed_by import FiledBySchema
 from ..i18n import _, _l
 from ..missions.schemas import MissionSchema, complete_place, place_errors
-from ..schemas import CalendarDate, StrictSchema, Text, UTCDateTimeField
+from ..schemas import CalendarDate, PastDate, StrictSchema, Text, UTCDateTimeField
 from .models import PASSPORT_STATUSES, SECTORS
 
 # Indonesian passports: one letter (sometimes two) then 6-7 digits, e.g. X1234567, AB123456.
 PASSPORT_RE = re.compile(r"^[A-Z]{1,2}[0-9]{6,7}$")
 NIK_RE = re.compile(r"^[0-9]{16}$")
 OTHER_DOCUMENT_MAX = 200
+# Rules between two fields, said the same on the phone (field metadata, app.forms.field_rules) and here.
+PASSPORT_NUMBER_NEEDED = _l("Enter the passport number, or say why your passport is not with you.")
+ENDS_AFTER_ARRIVAL = _l("The contract must end after the arrival date.")
 
 
 PHONE_INVALID = _l("This phone number is not right. Check the digits, e.g. 0812 3456 7890 or +60 12 345 6789.")
+# What a phone number looks like as a worker types it: 7 to 15 digits, `+` first for a country code,
+# spaces, dashes, dots, brackets or a slash between. The phone checks this much (app.forms.field_rules);
+# the server then reads the number itself (phonenumbers), which only it can.
+PHONE_SHAPE = r"^\+?[ (]*[0-9](?:[ ()./-]*[0-9]){6,14}[ )]*$"
 
 
 def e164(value: str, country: str | None = None) -> str:
@@ -28,6 +35,8 @@ def e164(value: str, country: str | None = None) -> str:
     from ..accounts.services import normalise_phone
 
     try:
+        if not re.match(PHONE_SHAPE, value):
+            raise ValueError("shape")
         return normalise_phone(value, country)
     except ValueError:
         raise ValidationError(str(PHONE_INVALID)) from None
@@ -48,6 +57,11 @@ class Phone(fields.String):
             country = given.strip().upper()
         return e164(super()._deserialize(value, attr, data, **kwargs), country)
 
+    @staticmethod
+    def shape_rule() -> list[str]:
+        """[the shape of a number, the words when it is not one] for the phone's own check."""
+        return [PHONE_SHAPE, str(PHONE_INVALID)]
+
 
 class EmergencyContactSchema(StrictSchema):
     name = Text(required=True, max_length=120)
@@ -60,7 +74,8 @@ class PresenceInSchema(StrictSchema):
 
     id = fields.UUID(load_default=None)
     passport_status = fields.String(load_default="held", validate=validate.OneOf(PASSPORT_STATUSES))
-    passport_number = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
+    passport_number = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20),
+                                    metadata={"required_if": ("passport_status", "held", PASSPORT_NUMBER_NEEDED)})
     nik = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=24))
     other_document = Text(load_default=None, allow_none=True, max_length=OTHER_DOCUMENT_MAX, metadata={
         "description": "Any other document she has or knows the number of (a KTP, an old passport, a work "
@@ -73,8 +88,9 @@ class PresenceInSchema(StrictSchema):
     employer_phone = Phone(load_default=None, allow_none=True, country_field="country")
     sector = fields.String(required=True, validate=validate.OneOf(SECTORS))
     scheme = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
-    arrival_date = CalendarDate(required=True)
-    contract_end_date = CalendarDate(load_default=None, allow_none=True)
+    arrival_date = PastDate(required=True)
+    contract_end_date = CalendarDate(load_default=None, allow_none=True,
+                                     metadata={"after": ("arrival_date", ENDS_AFTER_ARRIVAL)})
     emergency_contact = fields.Nested(EmergencyContactSchema, required=True)
     created_at = UTCDateTimeField(load_default=None)
 
@@ -102,15 +118,14 @@ class PresenceInSchema(StrictSchema):
         original = original if isinstance(original, Mapping) else {}
         if original.get("passport_status", "held") == "held" and not normalise_identifier(
                 str(original.get("passport_number") or "")):
-            raise ValidationError(_("Enter the passport number, or say why your passport is not with you."),
-                                  "passport_number")
+            raise ValidationError(str(PASSPORT_NUMBER_NEEDED), "passport_number")
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)  # said with the other fields' errors, not after them
     def _consistent(self, data, **_kwargs):
-        errors = place_errors(data)
+        errors = place_errors(data) if "country" in data else {}
         end, arrival = data.get("contract_end_date"), data.get("arrival_date")
         if end and arrival and end <= arrival:
-            errors["contract_end_date"] = [_("The contract must end after the arrival date.")]
+            errors["contract_end_date"] = [str(ENDS_AFTER_ARRIVAL)]
         if errors:
             raise ValidationError(errors)
 

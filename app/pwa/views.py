@@ -13,7 +13,7 @@ from sqlalchemy import select
 from .. import access, paths
 from ..extensions import db
 from ..channels.models import SECTOR_LABELS
-from ..forms import run_form
+from ..forms import field_rules, run_form
 from ..help.priority import CRITICAL_CATEGORIES
 from ..help.schemas import HelpRequestInSchema, HelpRequestSchema
 from ..help.services import create_help_request, list_for_worker
@@ -85,11 +85,11 @@ STATIC_DIR = paths.STATIC_DIR
 # What the service worker keeps for offline use; its version is a hash of these files.
 SHELL_PAGES = ["/", "/help", "/requests", "/presence", "/emergency", "/channels", "/offline", "/resep"]
 SHELL_STATIC = ["css/app.css", "js/app.js", "js/store.js", "js/sync.js", "js/attachments.js", "js/calls.js",
-                "js/places.js",
+                "js/places.js", "js/fields.js",
                 "icons/icon-192.png", "js/privacy.js", "js/privacy-head.js", "icons/notes-192.png"]
 # Imported by module path, so kept under their plain URLs; the rest under the versioned URLs the
 # pages use, which the service worker's install then finds in the HTTP cache.
-UNVERSIONED = {"js/store.js", "js/sync.js", "js/attachments.js"}
+UNVERSIONED = {"js/store.js", "js/sync.js", "js/attachments.js", "js/fields.js"}
 
 
 def _labels() -> dict:
@@ -167,15 +167,18 @@ def _page(template: str, status: int = 200, **context):
 
 
 def _form_data(form, fields) -> dict:
-    """A plain form as the API body: empty optional fields left out, `a.b` names nested."""
+    """A plain form as the API body: empty optional fields left out, `a.b` names nested (the
+    nested object kept even when all of it is empty, so that each of its fields says it is needed)."""
     data = {}
     for name in fields:
         value = (form.get(name) or "").strip()
+        outer, _dot, inner = name.partition(".")
+        if inner:
+            data.setdefault(outer, {})
         if not value:
             continue
-        if "." in name:
-            outer, inner = name.split(".", 1)
-            data.setdefault(outer, {})[inner] = value
+        if inner:
+            data[outer][inner] = value
         else:
             data[name] = value
     return data
@@ -195,12 +198,22 @@ def _require_login():
 def _submit(schema, service, fields) -> dict:
     """A plain (no-JavaScript) form post through the same schema and service as the API.
 
-    Returns the field errors to show again (what the service wrote rolled back), or {}.
+    Returns the field errors to show again, all at once (what the service wrote rolled back), or {}.
     """
     _result, refused = run_form(lambda: service(current_user, schema.load(_form_data(request.form, fields))))
     if refused is None:
         return {}
-    return refused.errors if refused.invalid else {"_": [refused.message]}
+    order = list(fields)  # the summary lists them as the form does, top to bottom (a group where its fields are)
+    place = {name: next((i for i, known in enumerate(order) if known == name or known.startswith(name + ".")), -1)
+             for name in refused.errors}
+    return dict(sorted(refused.errors.items(), key=lambda item: place[item[0]]))
+
+
+def _form_context(schema, labels: dict, groups: dict | None = None) -> dict:
+    """What fields.html needs: each field's label (for the summary) and the schema's rules, which
+    the phone also checks before an item enters the outbox (static/js/fields.js)."""
+    return {"field_labels": {k: str(v) for k, v in {**labels, **(groups or {})}.items() if v},
+            "rules": field_rules(schema, labels)}
 
 
 def _form_country() -> str | None:
@@ -211,7 +224,13 @@ def _form_country() -> str | None:
     return presence.country if presence else None
 
 
-HELP_FIELDS = ("id", "category", "urgency", "description", "country", "region", "city", "contact_phone")
+# The form's fields and their labels (said on the page and in its error summary).
+PLACE_LABELS = {"region": _l("Region, state or province (optional)")}
+HELP_FIELDS = {
+    "id": None, "category": _l("What happened?"), "urgency": _l("How urgent is it?"),
+    "description": _l("Tell us what happened"), "country": _l("Country where you are now"), **PLACE_LABELS,
+    "city": _l("City or town (optional)"), "contact_phone": _l("Phone number where we can reach you (optional)"),
+}
 
 
 @bp.route("/help", methods=["GET", "POST"])
@@ -232,7 +251,8 @@ def help_page():
                  new_id=str(uuid.uuid4()), presence=presence,
                  categories=CATEGORY_LABELS, urgencies=URGENCY_LABELS, critical_categories=CRITICAL_CATEGORIES,
                  call=_call_now(here, presence), call_shown=critical,
-                 call_table=calls.call_table(_mission_countries(), presence), **_place_choices(_form_country()))
+                 call_table=calls.call_table(_mission_countries(), presence), **_place_choices(_form_country()),
+                 **_form_context(HelpRequestInSchema(), HELP_FIELDS))
 
 
 def _call_now(country: str | None, presence) -> dict:
@@ -265,10 +285,20 @@ PASSPORT_STATUS_LABELS = {
     "held": _l("It is with me"), "withheld": _l("My employer or agent keeps it"), "lost": _l("It is lost"),
     "expired": _l("It has expired"), "unknown": _l("I do not know"),
 }
-PRESENCE_FIELDS = ("id", "passport_status", "passport_number", "nik", "other_document", "country", "region", "city",
-                   "address", "employer_name", "employer_phone", "sector", "scheme", "arrival_date",
-                   "contract_end_date",
-                   "emergency_contact.name", "emergency_contact.phone", "emergency_contact.relation")
+PRESENCE_FIELDS = {
+    "id": None, "passport_status": _l("Where is your passport now?"),
+    "passport_number": _l("Passport number (needed if the passport is with you)"),
+    "nik": _l("NIK (optional, 16 digits)"),
+    "other_document": _l("Other document (optional): KTP, an old passport, a work permit number, anything you know"),
+    "country": _l("Country where you live now"), **PLACE_LABELS, "city": _l("City or town"),
+    "address": _l("Address"), "employer_name": _l("Employer"), "employer_phone": _l("Employer's phone (optional)"),
+    "sector": _l("Sector"), "scheme": _l("Placement scheme (optional)"), "arrival_date": _l("Arrival date"),
+    "contract_end_date": _l("Contract end date (optional)"),
+    "emergency_contact.name": _l("Name"), "emergency_contact.phone": _l("Phone"),
+    "emergency_contact.relation": _l("Relation (e.g. ibu, suami)"),
+}
+# Said before a nested field's label in the summary ("Emergency contact in Indonesia: Phone"); not a field.
+PRESENCE_GROUPS = {"emergency_contact": _l("Emergency contact in Indonesia")}
 
 
 @bp.route("/presence", methods=["GET", "POST"])
@@ -284,7 +314,8 @@ def presence_page():
             return redirect(url_for("pwa.presence_page"))
     return _page("pwa/presence.html", 422 if errors else 200, errors=errors, form=request.form,
                  new_id=str(uuid.uuid4()), sectors=SECTOR_LABELS,
-                 passport_statuses=PASSPORT_STATUS_LABELS, **_place_choices(_form_country()))
+                 passport_statuses=PASSPORT_STATUS_LABELS, **_place_choices(_form_country()),
+                 **_form_context(PresenceInSchema(), PRESENCE_FIELDS, PRESENCE_GROUPS))
 
 
 @lru_cache(maxsize=1)

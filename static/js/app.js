@@ -1,6 +1,7 @@
 // The worker's pages: the service worker, the outbox behind the forms, and the lists drawn
 // from what is on the phone. Plain JavaScript modules, no build step.
 import { keepFiles, wireAttachments } from './attachments.js';
+import { check, clearErrors, flatten, showErrors } from './fields.js';
 import { enqueue, get, getAll, newer, put, transact, uuid4 } from './store.js';
 import { flush, pendingCount } from './sync.js';
 
@@ -103,19 +104,27 @@ function wireForm(form) {
   const type = form.dataset.outbox;
   const kind = type.split('.')[0];
   const picker = user && type === 'help_request.create' ? wireAttachments(form, L.files) : null;
+  // Checked on the phone with the server's rules: nothing that breaks one enters the outbox, and
+  // every error shows at once, next to its field (static/js/fields.js).
+  const valid = () => {
+    const errors = check(form, { attachments: picker ? picker.files().length : 0 });
+    if (Object.keys(errors).length) showErrors(form, errors);
+    else clearErrors(form);
+    return !Object.keys(errors).length;
+  };
   form.addEventListener('submit', async (event) => {
     if (!window.indexedDB) return;  // a plain POST: the server handles it
     if (!user) {
       // Written before logging in: kept on this phone and sent under the login that follows.
       event.preventDefault();
-      if (!form.reportValidity()) return;
+      if (!valid()) return;
       await keepDraft(type, kind, formBody(form));
       location.assign(`/login?next=${kind === 'presence' ? '/presence' : '/requests'}`);
       return;
     }
     event.preventDefault();
     if (picker && picker.recording()) return;  // "Stop" first: the note is not finished
-    if (!form.reportValidity()) return;
+    if (!valid()) return;
     const data = formBody(form);
     // A page saved for offline use carries one id: each new write needs its own.
     if (!form.dataset.editing) data.id = uuid4();
@@ -175,7 +184,7 @@ async function prefillCorrection(form) {
     if (field && typeof value !== 'object') field.value = value;
   }
   form.dataset.editing = id;
-  showErrors(form, item.error);
+  showRefusal(form, item.error);
 }
 
 // Why an item was not accepted: the server's words, or the page's own label for what the phone
@@ -184,21 +193,11 @@ function reason(error) {
   return (error && (error.message || L[error.local])) || '';
 }
 
-function showErrors(form, error) {
+// The server's refusal of an item, in the form it came from: each field's errors under it (nested
+// ones too), its message said once, in the summary.
+function showRefusal(form, error) {
   if (!error) return;
-  const top = document.createElement('p');
-  top.className = 'error';
-  top.setAttribute('role', 'alert');
-  top.textContent = reason(error);
-  form.prepend(top);
-  for (const [name, messages] of Object.entries(error.errors || {})) {
-    const field = form.elements[name];
-    if (!field) continue;
-    const span = document.createElement('span');
-    span.className = 'error';
-    span.textContent = [].concat(messages).flat().map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
-    field.after(span);
-  }
+  showErrors(form, flatten(error.errors), reason(error));
 }
 
 // ------------------------------------------------------------------ lists drawn from the phone
@@ -294,7 +293,7 @@ function requestItem(item, messages) {
       L.sent_to.replace('%(mission)s', missionName(view.mission))));
   }
   if (state === 'rejected' && item.error) {
-    const reasons = Object.values(item.error.errors || {}).flat().filter((m) => typeof m === 'string');
+    const reasons = Object.values(flatten(item.error.errors)).flat();
     li.append(el('p', { class: 'error', role: 'alert' }, [reason(item.error), ...reasons].join(' ')),
       el('a', { class: 'button', href: `/help?edit=${encodeURIComponent(item.id)}` }, L.correct));
   }
@@ -360,10 +359,11 @@ async function renderPresence() {
     if (mission) box.dataset.mission = mission.code;
     return;
   }
-  const parts = [el('span', { class: 'state' }, L.state[latest.sync_state])];
-  if (latest.error) parts.push(el('span', { class: 'error' }, reason(latest.error)));
-  box.replaceChildren(el('p', {}, ...parts));
   const form = document.getElementById('presence-form');
+  const parts = [el('span', { class: 'state' }, L.state[latest.sync_state])];
+  // Why it was refused is said once: in the form's summary when the form is here.
+  if (latest.error && !form) parts.push(el('span', { class: 'error' }, reason(latest.error)));
+  box.replaceChildren(el('p', {}, ...parts));
   if (latest.sync_state === 'rejected' && form && form.dataset.editing !== latest.id) {
     // Put the refused report back into the form, to be corrected and sent again.
     for (const [name, value] of Object.entries(latest.data || {})) {
@@ -373,7 +373,7 @@ async function renderPresence() {
     }
     form.dataset.editing = latest.id;
     form.elements.passport_status?.dispatchEvent(new Event('change'));
-    showErrors(form, latest.error);
+    showRefusal(form, latest.error);
   }
 }
 

@@ -262,7 +262,7 @@ def test_pages_in_indonesian_and_english(create_user, login_client, create_reque
     assert '<html lang="en"' in en_queue and "Queue" in en_queue and "Overdue" in en_queue
     id_detail = client.get(detail_url(request["id"]) + "?lang=id").text
     en_detail = client.get(detail_url(request["id"]) + "?lang=en").text
-    assert "Klaim permintaan ini" in id_detail and "Claim this request" in en_detail
+    assert "Ambil permintaan ini" in id_detail and "Claim this request" in en_detail
     assert "Catatan internal" in id_detail and "Internal notes" in en_detail
 
 

@@ -121,7 +121,7 @@ def test_installed_wheel_migrates_seeds_and_answers_in_indonesian(installed, emp
 
         status, body = fetch(base + "/api/v1/auth/register", b"{}")
         assert status == 422
-        assert "Ada isian yang tidak sah." in body and "Isian ini wajib diisi." in body
+        assert "Ada isian yang perlu diperbaiki." in body and "Isian ini wajib diisi." in body
         status, body = fetch(base + "/api/v1/nothing-here")
         assert status == 404 and "Tidak ditemukan." in body
         status, body = fetch(base + "/api/v1/auth/register", b"{}", {"Accept-Language": "en"})
@@ -153,5 +153,5 @@ def test_checkout_without_compiled_catalogs_answers_in_indonesian(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "FLASK_APP", "REDIS_URL")}
     env.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'checkout.db'}", "RATELIMIT_ENABLED": "false"})
     out = run(sys.executable, "-c", CHECKOUT_SCRIPT, cwd=source, env=env)
-    assert out.strip() == "422 Ada isian yang tidak sah."
+    assert out.strip() == "422 Ada isian yang perlu diperbaiki."
     assert sorted(p.parent.parent.name for p in source.glob("translations/*/LC_MESSAGES/*.mo")) == ["en", "id"]

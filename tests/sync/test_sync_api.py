@@ -326,7 +326,7 @@ def test_a_crash_before_commit_leaves_nothing_and_the_retry_applies(sync, worker
 
 
 @pytest.mark.parametrize("language, expected", [("en", "Some fields are not valid."),
-                                                ("id", "Ada isian yang tidak sah.")])
+                                                ("id", "Ada isian yang perlu diperbaiki.")])
 def test_item_errors_speak_the_workers_own_language_without_lang(sync, create_user, language, expected):
     """The language comes from her account when nothing else names one: read from the token the
     call already verified (app.i18n), not by a second check."""
