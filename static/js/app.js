@@ -2,7 +2,7 @@
 // from what is on the phone. Plain JavaScript modules, no build step.
 import { keepFiles, wireAttachments } from './attachments.js';
 import { check, clearErrors, flatten, showErrors } from './fields.js';
-import { enqueue, get, getAll, newer, put, transact, uuid4 } from './store.js';
+import { enqueue, get, getAll, put, transact, uuid4, withServerCopy } from './store.js';
 import { flush, pendingCount } from './sync.js';
 
 const user = document.querySelector('meta[name="jembatan-user"]')?.content || '';
@@ -211,7 +211,8 @@ function el(tag, attrs = {}, ...children) {
 
 async function adoptServerItems() {
   // What the server rendered into /requests is known synced: keep it for offline visits. The page
-  // may be an old copy (saved for offline use): it never replaces a newer state the phone has.
+  // may be an old copy (saved for offline use, or served by the service worker when the network
+  // was slow): withServerCopy keeps whichever copy is later, so it never takes a status back.
   const node = document.getElementById('server-items');
   if (!node || !user) return;
   const items = JSON.parse(node.textContent);
@@ -220,19 +221,18 @@ async function adoptServerItems() {
     for (const server of items) {
       s.items.get(server.id).onsuccess = (e) => {
         const old = e.target.result;
-        if (old && old.sync_state === 'pending') return;
-        if (old && !newer(server, old.server)) return;
-        s.items.put({ ...(old || {}), id: server.id, user, kind: 'help_request', data: old?.data || null,
-                      server, sync_state: old?.sync_state === 'rejected' ? 'rejected' : 'synced',
-                      at: old?.at || server.created_at });
-        for (const m of server.messages || []) {
-          s.items.get(m.id).onsuccess = (ev) => {
-            if (ev.target.result) return;  // known already: messages never change
-            s.items.put({ id: m.id, user, kind: 'message', data: null, sync_state: 'synced',
-                          server: { ...m, help_request_id: server.id }, at: m.created_at });
-          };
-        }
+        if (old && old.sync_state === 'pending') return;  // her own write, waiting, is what she sees
+        const item = withServerCopy(old, server, { id: server.id, user, kind: 'help_request', data: null });
+        if (item !== old) s.items.put({ ...item, sync_state: item.sync_state === 'rejected' ? 'rejected' : 'synced' });
       };
+      for (const m of server.messages || []) {
+        s.items.get(m.id).onsuccess = (e) => {
+          const old = e.target.result;
+          const item = withServerCopy(old, { ...m, help_request_id: server.id },
+                                      { id: m.id, user, kind: 'message', data: null, sync_state: 'synced' });
+          if (item !== old) s.items.put(item);
+        };
+      }
     }
   });
 }
@@ -412,7 +412,9 @@ async function start() {
     wireForm(form);
     if (form.id === 'help-form') prefillCorrection(form);
   }
-  await adoptServerItems();
+  // The list is drawn from the phone even when taking in the page's copy failed: the page may be
+  // an old copy, and the phone's own is never older.
+  await adoptServerItems().catch(() => {});
   await render();
   kick();
 }

@@ -67,13 +67,39 @@ export function uuid4() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-// Whether the server's record `incoming` may replace `known`: the newer `updated_at` wins (or
-// `created_at`, for records never changed), so that an old copy (a page saved for offline use, a
-// late answer) never takes a request's status backwards. Equal times are the same version.
-export function newer(incoming, known) {
+// A server time in microseconds ("…T00:00:03.966772Z"). Date.parse keeps milliseconds only, and a
+// request's two status changes (triaged, then in progress) can fall in one millisecond.
+function micros(iso) {
+  const ms = Date.parse(iso || '');
+  if (!Number.isFinite(ms)) return 0;
+  const below = /[.,]\d{3}(\d{1,3})/.exec(iso);
+  return ms * 1000 + (below ? Number(below[1].padEnd(3, '0')) : 0);
+}
+
+// Which copy of a server record is later: its `updated_at` (`created_at` for records that never
+// change), then the number of its messages and of its status changes (a staff message does not
+// always touch the request's `updated_at`). Later copies hold everything earlier ones did.
+function version(record) {
+  return [micros(record.updated_at || record.created_at), (record.messages || []).length,
+          (record.history || []).length];
+}
+
+function later(incoming, known) {
   if (!known) return true;
-  const stamp = (r) => Date.parse(r.updated_at || r.created_at || '') || 0;
-  return stamp(incoming) >= stamp(known);
+  const [a, b] = [version(incoming), version(known)];
+  const i = a.findIndex((value, n) => value !== b[n]);
+  return i >= 0 && a[i] > b[i];  // the same version: the copy the phone has stays
+}
+
+// The phone's `item` once the server's copy `incoming` of its record arrived, by whatever way (a sync
+// answer, the list a page was drawn with, a page saved for offline use long ago): the later copy
+// is kept, so that no way in can take a request's status back. `fresh` is the item to start from
+// when the phone has none. The one rule for every writer of `server`; call it inside the readwrite
+// transaction that read `item`, so that no other write comes between the read and the put.
+export function withServerCopy(item, incoming, fresh) {
+  const old = item || fresh;
+  if (!later(incoming, old.server)) return old;
+  return { ...old, server: incoming, at: old.at || incoming.created_at };
 }
 
 let counter = 0;

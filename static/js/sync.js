@@ -3,7 +3,7 @@
 // service worker (Background Sync). A mutation leaves the outbox only when the server has
 // answered applied, duplicate or rejected for it; a rejection with `error.retry` (what it
 // refers to is not stored yet) keeps it, to be sent again on a later flush.
-import { get, getAll, newer, put, transact, uuid4 } from './store.js';
+import { get, getAll, put, transact, uuid4, withServerCopy } from './store.js';
 
 const BATCH = 100;
 // A batch the server fails on (5xx) this many times in a row is split to find the one item at
@@ -87,10 +87,9 @@ function takeAnswer(user, sent, answer, cursorKey) {
     for (const change of answer.changes) {
       touch(change.id, (item) => {
         if (change.data === null) return null;
-        const old = item || { id: change.id, user, kind: change.entity, data: null, sync_state: 'synced' };
-        return { ...old, server: newer(change.data, old.server) ? change.data : old.server,
-                 at: old.at || change.data.created_at,
-                 sync_state: old.sync_state === 'pending' ? 'pending' : 'synced' };
+        const merged = withServerCopy(item, change.data,
+                                      { id: change.id, user, kind: change.entity, data: null, sync_state: 'synced' });
+        return { ...merged, sync_state: merged.sync_state === 'pending' ? 'pending' : 'synced' };
       });
     }
     for (const [id, itemSteps] of steps) {

@@ -1,7 +1,9 @@
 """What the phone shows of its items after they sync (issue 14 items 5, 6, 7): a report sent
 offline says which mission received it, a newer status is never taken back by an old page, and a
 second, fresh browser of the same worker sees her requests after its first sync."""
+import time
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -10,6 +12,12 @@ from tests.support.browser import DEFAULT_TIMEOUT_MS
 from .test_offline_pwa import SYNC_TIMEOUT_MS, offline_ready, write_help_request
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def live_server(live_server_on_suite_database):
+    """The server runs on the suite's kind of database: on PostgreSQL when DATABASE_URL names it."""
+    return live_server_on_suite_database
 
 
 def staff_token(live_server) -> str:
@@ -27,15 +35,42 @@ def request_id_of(live_server, worker, description) -> str:
     return request_id
 
 
-def stored_status(page, request_id):
-    """The status of a request as the phone keeps it (IndexedDB), or None."""
+def stored_server_copy(page, request_id):
+    """The server's copy of a request as the phone keeps it (IndexedDB), or None."""
     return page.evaluate("""(id) => new Promise((resolve) => {
         const open = indexedDB.open('jembatan');
         open.onsuccess = () => {
           const get = open.result.transaction('items').objectStore('items').get(id);
-          get.onsuccess = () => resolve(get.result && get.result.server ? get.result.server.status : null);
+          get.onsuccess = () => resolve((get.result && get.result.server) || null);
         };
       })""", request_id)
+
+
+def stored_status(page, request_id):
+    """The status of a request as the phone keeps it, or None."""
+    return (stored_server_copy(page, request_id) or {}).get("status")
+
+
+def request_on_the_saved_page(page, live_server, login, description) -> str:
+    """A worker's request, sent and synced; /requests reloaded, so the page saved for offline use
+    lists it as new. Its id."""
+    worker = live_server.create_worker()
+    offline_ready(page, login, worker)
+    write_help_request(page, description, region="MY-12")
+    page.wait_for_selector(f"#my-requests > li[data-sync-state=synced]:has-text('{description}')",
+                           timeout=SYNC_TIMEOUT_MS)
+    request_id = request_id_of(live_server, worker, description)
+    page.reload()
+    return request_id
+
+
+def wait_for_stored_status(page, request_id, status, timeout_ms=SYNC_TIMEOUT_MS):
+    """Until the phone keeps `status` for the request. Polled from here: `page.wait_for_function`
+    takes the Promise an IndexedDB read returns for a truthy answer and would not wait at all."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while (found := stored_status(page, request_id)) != status:
+        assert time.monotonic() < deadline, f"the phone still keeps {found!r}, not {status!r}"
+        page.wait_for_timeout(200)
 
 
 def test_a_report_sent_offline_becomes_synced_and_shows_its_mission(page, context, live_server, login):
@@ -69,17 +104,8 @@ def test_a_report_sent_offline_becomes_synced_and_shows_its_mission(page, contex
     assert calls.first.bounding_box()["height"] >= 48
 
 
-@pytest.mark.xfail(strict=False, reason="issue 14 item 6 is not closed: in about one run in three the phone's copy "
-                   "still goes back to `new` after reopening offline (a second writer, not yet found)")
 def test_a_staff_status_change_shows_and_the_newer_status_stays_offline(page, context, live_server, login):
-    worker = live_server.create_worker()
-    offline_ready(page, login, worker)
-    description = f"Gaji belum dibayar {uuid.uuid4().hex[:6]}"
-    write_help_request(page, description, region="MY-12")
-    page.wait_for_selector(f"#my-requests > li[data-sync-state=synced]:has-text('{description}')",
-                           timeout=SYNC_TIMEOUT_MS)
-    request_id = request_id_of(live_server, worker, description)
-    page.reload()  # the saved copy of /requests now lists the request as new
+    request_id = request_on_the_saved_page(page, live_server, login, f"Gaji belum dibayar {uuid.uuid4().hex[:6]}")
     card = page.locator(f"#my-requests > li[data-id='{request_id}']")
     assert card.locator("[data-status]").get_attribute("data-status") == "new"
 
@@ -87,14 +113,7 @@ def test_a_staff_status_change_shows_and_the_newer_status_stays_offline(page, co
     for status in ("triaged", "in_progress"):
         assert live_server.api("PATCH", f"/api/v1/queue/{request_id}", {"status": status}, token)[0] == 200
     page.goto("/help")  # another page: its sync takes in the change, the saved /requests stays old
-    page.wait_for_function("""(id) => new Promise((resolve) => {
-        const open = indexedDB.open('jembatan');
-        open.onsuccess = () => {
-          const get = open.result.transaction('items').objectStore('items').get(id);
-          get.onsuccess = () => resolve(Boolean(get.result && get.result.server
-                                                && get.result.server.status === 'in_progress'));
-        };
-      })""", arg=request_id, timeout=SYNC_TIMEOUT_MS)
+    wait_for_stored_status(page, request_id, "in_progress")
 
     context.set_offline(True)
     page.goto("/requests")
@@ -108,6 +127,46 @@ def test_a_staff_status_change_shows_and_the_newer_status_stays_offline(page, co
     card.locator("[data-status=in_progress]").wait_for()
     page.wait_for_timeout(1000)  # the sync on load has answered
     assert card.locator("[data-status]").get_attribute("data-status") == "in_progress"
+    assert stored_status(page, request_id) == "in_progress"
+
+
+def keep_server_copy(page, request_id, server):
+    """Put `server` as the phone's copy of the request, as a sync answer would have."""
+    page.evaluate("""([id, server]) => new Promise((resolve, reject) => {
+        const open = indexedDB.open('jembatan');
+        open.onsuccess = () => {
+          const tx = open.result.transaction('items', 'readwrite');
+          const items = tx.objectStore('items');
+          items.get(id).onsuccess = (e) => items.put({ ...e.target.result, server });
+          tx.oncomplete = () => resolve();
+          tx.onerror = () => reject(tx.error);
+        };
+      })""", [request_id, server])
+
+
+def one_microsecond_later(stamp: str) -> str:
+    at = datetime.fromisoformat(stamp.replace("Z", "+00:00")) + timedelta(microseconds=1)
+    return at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+@pytest.mark.parametrize("later_by", ["nothing", "one microsecond"])
+def test_a_saved_page_of_the_same_time_never_replaces_the_status_the_phone_has(page, context, live_server, login,
+                                                                                later_by):
+    """The copy the phone has wins over the saved /requests when it is as recent (the same time:
+    the phone's stays) or later by less than a millisecond (two status changes in one millisecond:
+    JavaScript's dates keep milliseconds only)."""
+    page.set_viewport_size({"width": 360, "height": 740})
+    request_id = request_on_the_saved_page(page, live_server, login, f"Majikan menahan paspor {uuid.uuid4().hex[:6]}")
+    wait_for_stored_status(page, request_id, "new")
+    server = stored_server_copy(page, request_id)
+    stamp = server["updated_at"] if later_by == "nothing" else one_microsecond_later(server["updated_at"])
+    keep_server_copy(page, request_id, {**server, "status": "in_progress", "updated_at": stamp})
+
+    context.set_offline(True)
+    page.goto("/requests")  # the saved page: the request as new, of the same time
+    card = page.locator(f"#my-requests > li[data-id='{request_id}']")
+    card.locator("[data-status=in_progress]").wait_for()
+    assert "Sedang ditangani" in card.inner_text()
     assert stored_status(page, request_id) == "in_progress"
 
 

@@ -9,7 +9,7 @@ driven by Playwright; `context` and `page` are fresh per test. Every wait is bou
 import pytest
 
 from tests.support.browser import DEFAULT_TIMEOUT_MS
-from tests.support.live_server import LiveServer
+from tests.support.live_server import fresh_database, running
 
 
 def pytest_collection_modifyitems(items):
@@ -23,13 +23,17 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture
 def live_server(tmp_path):
     """A running server with its own fresh database; stopped at the end whatever happened."""
-    server = LiveServer(tmp_path)
-    server.setup_database()
-    server.start()
-    try:
+    with running(tmp_path) as server:
         yield server
-    finally:
-        server.stop()
+
+
+@pytest.fixture
+def live_server_on_suite_database(tmp_path, db_url):
+    """`live_server` on the suite's kind of database (a fresh PostgreSQL database when DATABASE_URL
+    names one). A test file opts in by naming it its `live_server`; the others read the server's
+    SQLite file directly."""
+    with fresh_database(db_url) as url, running(tmp_path, url) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

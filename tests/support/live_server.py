@@ -14,7 +14,11 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -40,6 +44,39 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def fresh_database(suite_url: str):
+    """A fresh, empty database for a live server of the suite's kind: a new PostgreSQL database on
+    the suite's cluster (dropped afterwards), so that killing the server never disturbs the suite's
+    own; None on SQLite (the server makes its own file)."""
+    url = make_url(suite_url)
+    if url.get_backend_name() != "postgresql":
+        yield None
+        return
+    name = f"jembatan_live_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def running(directory: Path, database_url: str | None = None, **options):
+    """A running server with its own fresh database; stopped at the end whatever happened."""
+    server = LiveServer(directory, database_url=database_url, **options)
+    server.setup_database()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 class LiveServer:
