@@ -125,3 +125,20 @@ def test_a_refused_request_shows_its_icon_word_and_reason_and_leaves_the_count(p
     page.wait_for_function("!document.querySelector('#outbox-banner').hasChildNodes()")
     found = Axe().run(page, options=WCAG_AA).response["violations"]
     assert not found, [(v["id"], [n["target"] for n in v["nodes"]]) for v in found]
+
+
+def test_the_banner_counts_in_the_singular_and_the_plural_in_english(page, context, live_server, login):
+    """Online, with the server not answering the sync: the items wait and the banner says how many,
+    without "No signal" (the phone has signal)."""
+    page.set_viewport_size(PHONE)
+    worker = live_server.create_worker()
+    offline_ready(page, login, worker)
+    page.goto("/?lang=en")
+    page.wait_for_selector("html[lang=en]", state="attached")
+    context.route("**/api/v1/sync", lambda route: route.abort())
+    texts = []
+    for description in (f"Unpaid {uuid.uuid4().hex[:6]}", f"Passport held {uuid.uuid4().hex[:6]}"):
+        write_help_request(page, description)
+        banner(page).locator(f"[data-count='{len(texts) + 1}']").wait_for()
+        texts.append(" ".join(banner(page).text_content().split()))
+    assert texts == ["1 item waiting to be sent", "2 items waiting to be sent"]
