@@ -54,7 +54,9 @@ export async function showBanner(user) {
   if (!box) return;
   let waiting = 0;
   if (user && window.indexedDB) {
-    waiting = (await getAll('items')).filter((i) => i.user === user && i.sync_state === 'pending').length;
+    try {
+      waiting = (await getAll('items')).filter((i) => i.user === user && i.sync_state === 'pending').length;
+    } catch (e) { /* the phone's data was just erased (privacy.js): nothing waits */ }
   }
   const parts = [];
   if (!navigator.onLine) parts.push(span({ class: 'no-signal' }, box.dataset.noSignal));
