@@ -21,11 +21,21 @@ def banner(page):
 
 
 def icon(card) -> str:
-    """The icon drawn before a card's state word (css/app.css), as its CSS image, and its size."""
-    return card.locator(".state").evaluate("""(el) => {
-        const s = getComputedStyle(el, '::before');
-        return parseFloat(s.width) >= 12 && parseFloat(s.height) >= 12 ? s.backgroundImage : 'none';
-    }""")
+    """The icon drawn before a card's state word (css/app.css), as its CSS image, if big enough to see.
+    The list is drawn again after each sync: a chip replaced while it is read is read again, for up
+    to 5 s, until it shows an image (the last reading is returned, with what it found)."""
+    image = "none (never connected)"
+    for _ in range(50):
+        image = card.locator(".state").evaluate("""(el) => {
+            if (!el.isConnected) return null;
+            const s = getComputedStyle(el, '::before');
+            return parseFloat(s.width) >= 12 && parseFloat(s.height) >= 12 ? s.backgroundImage
+              : `none (${s.width} × ${s.height}, ${s.backgroundImage}, ${el.outerHTML}, ${document.readyState})`;
+        }""")
+        if image and image.startswith("url("):
+            return image
+        card.page.wait_for_timeout(100)
+    return image or "none (never connected)"
 
 
 def assert_state(card, state):
