@@ -73,6 +73,16 @@ def local_datetime(value, where=None) -> str:
     return f"{shown} {zone_label(moment)}"
 
 
+def short_datetime(value, where=None) -> str:
+    """`value` as a worker's phone writes it, without the zone: "29 Nov 2026, 14.05" (as the
+    page script's Intl `dateStyle: medium, timeStyle: short` does, so both draw the same card)."""
+    if value is None:
+        return ""
+    locale = get_locale()
+    moment = _aware(value).astimezone(page_zone(where))
+    return f"{dates.format_date(moment, 'medium', locale=locale)}, {dates.format_time(moment, 'short', locale=locale)}"
+
+
 def local_date(value, where=None) -> str:
     """The day of `value` where the mission is ("24 November 2026"); a plain date as it is."""
     if value is None:

@@ -10,14 +10,14 @@ from flask_babel import get_locale
 from flask_jwt_extended import current_user, verify_jwt_in_request
 from sqlalchemy import select
 
-from .. import access, paths
+from .. import access, localtime, paths
 from ..extensions import db
 from ..channels.models import SECTOR_LABELS
 from ..forms import field_rules, run_form
 from ..help.priority import CRITICAL_CATEGORIES
 from ..help.schemas import HelpRequestInSchema, HelpRequestSchema
 from ..help.services import create_help_request, list_for_worker
-from ..i18n import _, _l
+from ..i18n import _, _l, ngettext
 from ..missions import calls, places
 from ..missions.models import SHORT_KINDS_ID, Mission
 from ..presence.schemas import PresenceInSchema
@@ -46,7 +46,18 @@ def page_user():
 @bp.app_context_processor
 def _page_globals():
     return {"page_user": page_user, "csrf_token": lambda: request.cookies.get("csrf_access_token", ""),
-            "form_token": form_token, "may": access.can}
+            "form_token": form_token, "may": access.can, "outbox_banner": outbox_banner}
+
+
+def outbox_banner() -> dict:
+    """The words of the banner on every worker page (static/js/states.js fills it in): no signal,
+    and how many items wait on the phone, in the singular and plural forms of the page's language
+    (the script picks one with Intl.PluralRules and puts the count where `%(count)s` is)."""
+    def waiting(n):
+        return ngettext("%(count)s item waiting to be sent", "%(count)s items waiting to be sent", n,
+                        count="%(count)s")
+
+    return {"no_signal": _("No signal"), "one": waiting(1), "other": waiting(2)}
 
 
 @bp.get("/")
@@ -80,24 +91,35 @@ CLOSURE_LABELS = {
     "referred": _l("The mission has closed it and passed it on to another office."),
     "spam": _l("The mission has closed it because it is not a request for help."),
 }
+# What became of something the worker wrote (the contract's `data-sync-state`), in one word each.
+STATE_LABELS = {"pending": _l("Waiting to be sent"), "synced": _l("Sent"), "rejected": _l("Refused")}
+# What each state means, said once where she writes (the legend of /help).
+STATE_MEANINGS = {
+    "pending": _l("It is kept on your phone and goes by itself when there is signal."),
+    "synced": _l("It has reached the mission."),
+    "rejected": _l("The mission's system did not take it: read why, correct it and send it again."),
+}
 CARD_FILE = Path(__file__).with_name("emergency_card.json")
 STATIC_DIR = paths.STATIC_DIR
 # What the service worker keeps for offline use; its version is a hash of these files.
 SHELL_PAGES = ["/", "/help", "/requests", "/presence", "/emergency", "/channels", "/offline", "/resep"]
 SHELL_STATIC = ["css/app.css", "js/app.js", "js/store.js", "js/sync.js", "js/attachments.js", "js/calls.js",
-                "js/places.js", "js/fields.js",
+                "js/places.js", "js/fields.js", "js/states.js",
                 "icons/icon-192.png", "js/privacy.js", "js/privacy-head.js", "icons/notes-192.png"]
 # Imported by module path, so kept under their plain URLs; the rest under the versioned URLs the
 # pages use, which the service worker's install then finds in the HTTP cache.
-UNVERSIONED = {"js/store.js", "js/sync.js", "js/attachments.js", "js/fields.js"}
+UNVERSIONED = {"js/store.js", "js/sync.js", "js/attachments.js", "js/fields.js", "js/states.js"}
 
 
 def _labels() -> dict:
     """Texts the page scripts show, translated here so that they work offline in the page's language."""
     return {
-        "state": {"pending": _("Saved on your phone. It will be sent when you have signal."),
-                  "synced": _("Received by the mission."),
-                  "rejected": _("Not accepted. Please correct it and send again.")},
+        # One word per state, the same on every page and in the banner (base.html), each with its
+        # icon (css/app.css `.state`): never the colour alone.
+        "state": {k: str(v) for k, v in STATE_LABELS.items()},
+        "received": _("Received by the mission."),
+        "written": _("Written"),
+        "changed": _("Last change"),
         "status": {k: str(v) for k, v in STATUS_LABELS.items()},
         "closure": {k: str(v) for k, v in CLOSURE_LABELS.items()},
         "category": {k: str(v) for k, v in CATEGORY_LABELS.items()},
@@ -109,7 +131,6 @@ def _labels() -> dict:
         "send": _("Send message"),
         "empty": _("You have not asked for help yet."),
         "login": _("Log in so that your saved items can be sent."),
-        "offline": _("You are offline. What you write is kept on your phone."),
         "reference": _("Reference"),
         "call": calls.script_labels(),
         "sent_to": _("Sent to %(mission)s"),
@@ -248,7 +269,7 @@ def help_page():
     here = request.form.get("country") or (presence.country if presence else "MY")
     critical = request.form.get("urgency") == "emergency" or request.form.get("category") in CRITICAL_CATEGORIES
     return _page("pwa/help.html", 422 if errors else 200, errors=errors, form=request.form,
-                 new_id=str(uuid.uuid4()), presence=presence,
+                 new_id=str(uuid.uuid4()), presence=presence, state_meanings=STATE_MEANINGS,
                  categories=CATEGORY_LABELS, urgencies=URGENCY_LABELS, critical_categories=CRITICAL_CATEGORIES,
                  call=_call_now(here, presence), call_shown=critical,
                  call_table=calls.call_table(_mission_countries(), presence), **_place_choices(_form_country()),
@@ -261,22 +282,32 @@ def _call_now(country: str | None, presence) -> dict:
     return calls.call_now(country, presence.mission if mine else None)
 
 
+def card_dates(help_request) -> list[tuple[str, str, str]]:
+    """[(label key, ISO time, shown)] of a request card: when she wrote it and, if it shows another
+    minute, its last change; short, on its mission's clock. The page script draws the same on the
+    phone's clock (static/js/states.js `cardDates`)."""
+    shown = [(key, at, localtime.short_datetime(at, help_request))
+             for key, at in (("written", help_request.created_at), ("changed", help_request.updated_at)) if at]
+    return [(key, at.isoformat(), text) for i, (key, at, text) in enumerate(shown) if i == 0 or text != shown[0][2]]
+
+
 @bp.get("/requests")
 def requests_page():
     """The worker's requests: the server's list, which the page script merges with the outbox."""
     user = page_user()
-    requests, items, missions = [], [], {}
+    requests, items, missions, dates = [], [], {}, {}
     if user is not None:
         requests = list_for_worker(user, limit=100)["items"]
         items = HelpRequestSchema(many=True).dump(requests)
         missions = {str(r.id): r.mission for r in requests}
+        dates = {str(r.id): card_dates(r) for r in requests}
     presence = _current_presence(user)
     # The newest open emergency keeps its "Call now" card, with the numbers of the mission it went to.
     urgent = next((r for r in requests if r.status not in ("resolved", "closed", "withdrawn")
                    and (r.urgency == "emergency" or r.category in CRITICAL_CATEGORIES)), None)
     call = (calls.call_now(urgent.country, urgent.mission) if urgent is not None
             else _call_now(presence.country if presence else None, presence))
-    return _page("pwa/requests.html", items=items, missions=missions, status_labels=STATUS_LABELS, categories=CATEGORY_LABELS,
+    return _page("pwa/requests.html", items=items, missions=missions, dates=dates, status_labels=STATUS_LABELS, categories=CATEGORY_LABELS,
                  presence=presence, call=call, call_shown=urgent is not None, critical_categories=CRITICAL_CATEGORIES,
                  call_table=calls.call_table(_mission_countries(), presence))
 

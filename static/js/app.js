@@ -2,6 +2,7 @@
 // from what is on the phone. Plain JavaScript modules, no build step.
 import { keepFiles, wireAttachments } from './attachments.js';
 import { check, clearErrors, flatten, showErrors } from './fields.js';
+import { cardDates, showBanner, stateChip } from './states.js';
 import { enqueue, get, getAll, put, transact, uuid4, withServerCopy } from './store.js';
 import { flush, pendingCount } from './sync.js';
 
@@ -60,7 +61,7 @@ export async function kick() {
 function note(result) {
   const el = document.getElementById('sync-note');
   if (!el) return;
-  const text = result.auth ? L.login : (!navigator.onLine || result.offline ? L.offline : '');
+  const text = result.auth ? L.login : '';  // no signal: the banner says it (states.js)
   el.textContent = text || '';
   el.hidden = !text;
 }
@@ -269,9 +270,8 @@ function requestItem(item, messages) {
   const view = { ...(item.data || {}), ...(item.server || {}) };
   const state = item.sync_state;
   const li = el('li', { class: 'card', 'data-id': item.id, 'data-sync-state': state },
-    el('strong', {}, L.category?.[view.category] || view.category || ''), ' ',
-    el('span', { class: 'state' }, L.state[state] || state),
-    el('p', {}, view.description || filesNote(view)));
+    el('strong', {}, L.category?.[view.category] || view.category || ''), ' ', stateChip(state, L),
+    el('p', {}, view.description || filesNote(view)), cardDates(view, L));
   if (item.server) {
     li.append(el('p', { class: 'muted' }, `${L.reference}: ${view.reference || ''} · `,
       el('span', { class: 'badge', 'data-status': view.status }, L.status?.[view.status] || view.status)));
@@ -331,6 +331,7 @@ function replyForm(helpRequestId) {
 }
 
 export async function render() {
+  await showBanner(user);
   await renderPresence();
   const list = document.getElementById('my-requests');
   if (!list || !user) return;
@@ -353,14 +354,14 @@ async function renderPresence() {
   if (latest.sync_state === 'synced') {
     // Received: say by whom ("Diterima oleh KJRI Kota Kinabalu") and give its numbers to call.
     const mission = latest.server.mission;
-    box.replaceChildren(el('p', {}, el('span', { class: 'state' },
-      mission ? L.received_by.replace('%(mission)s', missionName(mission)) : L.state.synced)),
+    box.replaceChildren(el('p', {}, stateChip('synced', L), ' ',
+      mission ? L.received_by.replace('%(mission)s', missionName(mission)) : L.received),
     ...(mission ? [callButtons(mission)] : []));
     if (mission) box.dataset.mission = mission.code;
     return;
   }
   const form = document.getElementById('presence-form');
-  const parts = [el('span', { class: 'state' }, L.state[latest.sync_state])];
+  const parts = [stateChip(latest.sync_state, L)];
   // Why it was refused is said once: in the form's summary when the form is here.
   if (latest.error && !form) parts.push(el('span', { class: 'error' }, reason(latest.error)));
   box.replaceChildren(el('p', {}, ...parts));
@@ -419,6 +420,7 @@ async function start() {
   kick();
 }
 
-window.addEventListener('online', () => { attempt = 0; kick(); });
+window.addEventListener('online', () => { attempt = 0; showBanner(user); kick(); });
+window.addEventListener('offline', () => showBanner(user));
 document.addEventListener('visibilitychange', () => { if (!document.hidden) kick(); });
 start();

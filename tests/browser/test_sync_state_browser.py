@@ -93,10 +93,13 @@ def test_a_report_sent_offline_becomes_synced_and_shows_its_mission(page, contex
     with page.expect_navigation():
         page.click("#presence-form button[type=submit]")
     page.wait_for_selector("#presence-state[data-sync-state=pending]", state="attached")
+    # One word and its icon per state, as on the request cards (issue 14 item 13).
+    assert page.locator("#presence-state .state[data-state=pending]").inner_text().strip() == "Menunggu dikirim"
 
     context.set_offline(False)  # no reload: the page follows the outbox
     state = page.locator("#presence-state[data-sync-state=synced]")
     state.wait_for(timeout=SYNC_TIMEOUT_MS)
+    assert state.locator(".state[data-state=synced]").inner_text().strip() == "Terkirim"
     assert "Diterima oleh KJRI Kota Kinabalu" in state.inner_text()
     assert "Tersimpan di ponsel" not in state.inner_text()
     calls = state.locator("a.call[href^='tel:'], a.call[href^='https://wa.me/']")

@@ -1,7 +1,9 @@
 """Languages, catalogs and the skeleton pages."""
 import re
 
-from app.translations import missing_translations
+from babel.messages.pofile import read_po
+
+from app.translations import catalog_path, missing_translations
 from tests.support.forms import post_page_form
 
 
@@ -73,3 +75,15 @@ def test_openapi_document_lists_the_contract_paths(client):
                  "/api/v1/me", "/api/v1/missions", "/api/v1/missions/route"]:
         assert path in spec["paths"], path
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_the_indonesian_catalog_has_one_word_for_being_offline():
+    """"tanpa sinyal" everywhere (issue 14 item 4): not "offline", "tanpa internet" or "luring" in one
+    place and "tanpa sinyal" in another. ("internet" itself stays where it names the internet.)"""
+    with catalog_path("id").open("rb") as handle:
+        catalog = read_po(handle, locale="id")
+    other_words = re.compile(r"offline|tanpa internet|luring|daring|tidak ada sinyal", re.I)
+    found = [(m.id, m.string) for m in catalog if m.id and any(
+        other_words.search(s) for s in (m.string if isinstance(m.string, tuple) else (m.string,)))]
+    assert not found, found
+    assert any("tanpa sinyal" in str(m.string).lower() for m in catalog)
