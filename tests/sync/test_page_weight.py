@@ -12,8 +12,9 @@ ASSET = re.compile(r'(?:src|href)="(/static/[^"?]+\.(?:css|js))[^"]*"')
 IMPORT = re.compile(r"""^import [^;]*?from ['"]\./([\w-]+\.js)['"]""", re.M)
 # Bytes on the wire for the page and all it loads, with three requests on /requests. Before issue 14
 # item 13 (2026-11-30): 33,276 and 36,770; with its banner, state icons and card dates: 35,527 and
-# 39,027. A little room above that, no more: what comes next must earn its bytes.
-BUDGET = {"/requests": 35.5 * 1024, "/help": 39 * 1024}
+# 39,027; with item 4's check on the phone (fields.js, the rules on the form's fields): 38,783 and
+# 42,539. A little room above that, no more: what comes next must earn its bytes.
+BUDGET = {"/requests": 38.5 * 1024, "/help": 42 * 1024}
 
 
 def fetched(client, url, encoding="br, gzip") -> bytes:
