@@ -14,11 +14,6 @@ from .test_offline_pwa import SYNC_TIMEOUT_MS, offline_ready, write_help_request
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def live_server(live_server_on_suite_database):
-    """The server runs on the suite's kind of database: on PostgreSQL when DATABASE_URL names it."""
-    return live_server_on_suite_database
-
 
 def staff_token(live_server) -> str:
     staff = live_server.create_staff("KJRI-KOTAKINABALU")

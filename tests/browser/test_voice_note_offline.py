@@ -2,7 +2,6 @@
 microphone is kept on the phone with the request and sent when there is signal, the words at once
 and the file exactly once, even when the connection drops during its first upload."""
 import os
-import sqlite3
 import struct
 import time
 import urllib.request
@@ -11,6 +10,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from tests.support.browser import CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, chromium_or_skip
 
@@ -37,8 +37,13 @@ def media_context(chromium_browser, live_server):
 
 
 def _stored(live_server):
-    with sqlite3.connect(live_server.db_path) as db:
-        return db.execute("SELECT id, help_request_id, message_id, kind, content_type FROM attachments").fetchall()
+    """The attachments the server stored, read from its database (SQLite or PostgreSQL)."""
+    engine = create_engine(live_server.database_url)
+    try:
+        with engine.connect() as db:
+            return db.execute(text("SELECT id, help_request_id, message_id, kind, content_type FROM attachments")).all()
+    finally:
+        engine.dispose()
 
 
 def test_voice_note_recorded_offline_is_sent_once_after_a_dropped_upload(media_context, live_server, login):
@@ -136,7 +141,7 @@ def test_a_large_photo_is_made_small_and_stands_for_the_words(media_context, liv
     page.wait_for_selector("#my-requests > li[data-sync-state=synced]", timeout=SYNC_TIMEOUT_MS)
     [(attachment_id, help_request_id, message_id, kind, content_type)] = _stored(live_server)
     assert (kind, content_type, message_id) == ("photo", "image/jpeg", None) and help_request_id
-    request = urllib.request.Request(f"{live_server.url}/api/v1/attachments/{uuid.UUID(attachment_id)}",
+    request = urllib.request.Request(f"{live_server.url}/api/v1/attachments/{uuid.UUID(str(attachment_id))}",
                                      headers={"Authorization": f"Bearer {worker['access_token']}"})
     with urllib.request.urlopen(request, timeout=15) as response:
         stored = response.read()

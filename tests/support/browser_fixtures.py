@@ -21,17 +21,10 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture
-def live_server(tmp_path):
-    """A running server with its own fresh database; stopped at the end whatever happened."""
-    with running(tmp_path) as server:
-        yield server
-
-
-@pytest.fixture
-def live_server_on_suite_database(tmp_path, db_url):
-    """`live_server` on the suite's kind of database (a fresh PostgreSQL database when DATABASE_URL
-    names one). A test file opts in by naming it its `live_server`; the others read the server's
-    SQLite file directly."""
+def live_server(tmp_path, db_url):
+    """A running server with its own fresh database of the suite's kind (a new PostgreSQL database
+    when DATABASE_URL names one, else a SQLite file): CI's PostgreSQL run drives the browser against
+    PostgreSQL too. Stopped, and its database dropped, at the end whatever happened."""
     with fresh_database(db_url) as url, running(tmp_path, url) as server:
         yield server
 
