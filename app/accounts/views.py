@@ -94,7 +94,9 @@ def register():
                 errors = {"phone": [_("This phone number is already registered. Log in instead.")]}
             else:
                 return _login_response(user, _next(url_for("pwa.home")))
-    return render_template("pwa/register.html", errors=errors, form=form, phone_countries=_phone_countries()), \
+    # `next` rides along from /login: a request written before logging in is shown there once sent.
+    return render_template("pwa/register.html", errors=errors, form=form, next_path=_next(""),
+                           phone_countries=_phone_countries()), \
         422 if errors else 200
 
 
