@@ -10,17 +10,22 @@ pytestmark = pytest.mark.browser
 SENT_WITHIN_S = 30
 
 
-def test_a_request_written_while_logged_out_is_sent_after_login(page, live_server, login):
-    worker = live_server.create_worker()
-    description = "Ditulis sebelum masuk: gaji saya belum dibayar tiga bulan"
-    page.set_viewport_size({"width": 360, "height": 740})
+def write_logged_out(page, category, description):
+    """Write a help request before logging in: the page keeps it and asks her to log in."""
     page.goto("/help")
-    page.select_option("select[name=category]", "unpaid_wages")
+    page.select_option("select[name=category]", category)
     page.fill("textarea[name=description]", description)
     page.select_option("select[name=country]", "MY")
     with page.expect_navigation():
         page.click("#help-form button[type=submit]")
     assert "/login" in page.url and "next=/requests" in page.url
+
+
+def test_a_request_written_while_logged_out_is_sent_after_login(page, live_server, login):
+    worker = live_server.create_worker()
+    description = "Ditulis sebelum masuk: gaji saya belum dibayar tiga bulan"
+    page.set_viewport_size({"width": 360, "height": 740})
+    write_logged_out(page, "unpaid_wages", description)
 
     login(page, worker["phone"], worker["password"], target=page.url)
     assert page.url.endswith("/requests")
@@ -49,13 +54,7 @@ def test_a_request_written_while_logged_out_is_sent_after_registering(page, live
     """She has no account yet: from the login page she creates one, lands on her requests, and what
     she wrote is there and reaches the server once, under the new account."""
     description = "Ditulis sebelum mendaftar: majikan menahan paspor saya"
-    page.goto("/help")
-    page.select_option("select[name=category]", "document_withheld")
-    page.fill("textarea[name=description]", description)
-    page.select_option("select[name=country]", "MY")
-    with page.expect_navigation():
-        page.click("#help-form button[type=submit]")
-    assert "/login" in page.url and "next=/requests" in page.url
+    write_logged_out(page, "document_withheld", description)
 
     with page.expect_navigation():
         page.click("a[href^='/register']")  # "Belum punya akun? Buat akun"

@@ -11,7 +11,7 @@ from tests.support.browser import PHONE
 
 from .test_offline_pwa import SYNC_TIMEOUT_MS
 from .test_places_browser import register, token
-from .test_sync_state_browser import request_id_of, staff_token
+from .test_sync_state_browser import request_id_of, staff_token, stored_status
 
 pytestmark = pytest.mark.browser
 
@@ -108,14 +108,11 @@ def test_register_report_ask_for_help_offline_and_keep_the_reply(page, context, 
     card.locator(".messages", has_text=reply).wait_for(timeout=SYNC_TIMEOUT_MS)
     card.locator("[data-status=in_progress]").wait_for(timeout=SYNC_TIMEOUT_MS)
     assert "Sedang ditangani" in card.inner_text()
-    page.wait_for_function("""(id) => new Promise((resolve) => {
-        const open = indexedDB.open('jembatan');
-        open.onsuccess = () => {
-          const get = open.result.transaction('items').objectStore('items').get(id);
-          get.onsuccess = () => resolve(Boolean(get.result && get.result.server
-                                                && get.result.server.status === 'in_progress'));
-        };
-      })""", arg=request_id, timeout=SYNC_TIMEOUT_MS)
+    for _ in range(SYNC_TIMEOUT_MS // 250):  # the phone's own copy has taken the change in
+        if stored_status(page, request_id) == "in_progress":
+            break
+        page.wait_for_timeout(250)
+    assert stored_status(page, request_id) == "in_progress"
 
     # 5. Later, with no signal, she opens the app again: the newest status and the reply are there.
     context.set_offline(True)
