@@ -107,7 +107,8 @@ def register():
         if refused is None:
             return _login_response(user, _next(url_for("pwa.home")))
         errors = refused.errors
-    return render_template("pwa/register.html", form=form, phone_countries=_phone_countries(),
+    # `next` rides along from /login: a request written before logging in is shown there once sent.
+    return render_template("pwa/register.html", form=form, phone_countries=_phone_countries(), next_path=_next(""),
                            **_form_context(RegisterSchema(), REGISTER_FIELDS, errors)), 422 if errors else 200
 
 

@@ -105,6 +105,18 @@ def test_the_login_form_carries_a_same_site_next_only(client):
     assert 'name="next" value=""' in dropped
 
 
+def test_next_rides_from_login_through_register(client):
+    """A worker sent to /login with a draft (issue 14 item 12) who has no account yet registers
+    instead: the register link, the register form and the redirect after it keep `next`."""
+    login_page = client.get("/login?next=/requests").get_data(as_text=True)
+    assert 'href="/register?next=/requests"' in login_page
+    assert 'name="next" value="/requests"' in client.get("/register?next=/requests").get_data(as_text=True)
+    assert 'name="next" value=""' in client.get("/register?next=//evil.example").get_data(as_text=True)
+    assert 'href="/register"' in client.get("/login").get_data(as_text=True)
+    response = _register(client, next="/requests")
+    assert response.status_code == 302 and response.headers["Location"] == "/requests"
+
+
 # ------------------------------------------------------------------ login CSRF
 
 FORM_EXPIRED_ID = "Formulir sudah kedaluwarsa"

@@ -9,6 +9,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
 DEFAULT_TIMEOUT_MS = 15_000
+PHONE = {"width": 360, "height": 740}  # the cheap phone issue 14 was tried on
 
 
 def chromium_or_skip() -> str:

@@ -8,7 +8,7 @@ driven by Playwright; `context` and `page` are fresh per test. Every wait is bou
 
 import pytest
 
-from tests.support.browser import DEFAULT_TIMEOUT_MS
+from tests.support.browser import DEFAULT_TIMEOUT_MS, PHONE
 from tests.support.live_server import fresh_database, running
 
 
@@ -37,8 +37,9 @@ def browser(chromium_browser):
 
 @pytest.fixture
 def context(browser, live_server):
-    """A fresh profile (cookies, service worker, IndexedDB) pointed at the live server."""
-    ctx = browser.new_context(base_url=live_server.url, service_workers="allow", locale="id-ID")
+    """A fresh profile (cookies, service worker, IndexedDB) pointed at the live server, on a worker's
+    phone: 360×740 in Indonesian (issue 14's tests); the console's tests make their own contexts."""
+    ctx = browser.new_context(base_url=live_server.url, service_workers="allow", locale="id-ID", viewport=PHONE)
     ctx.set_default_timeout(DEFAULT_TIMEOUT_MS)
     ctx.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
     yield ctx
