@@ -11,15 +11,21 @@ Pages checked (every GET HTML page a worker, her family or a village user can op
 - logged in, with content (a presence report stored, help requests new / triaged / in progress
   with a staff message / resolved / withdrawn): / · /presence · /help · /requests · /account ·
   /requests/<id>/family (no PIN, then with a PIN set) · /status answered for her family;
+- offline, drawn by the phone's script: / · /requests · /emergency · /help with items waiting in
+  the outbox; back online: /requests with a request sent and one refused, and /help?edit=… (the
+  refused one, to correct);
 - error states, posted without JavaScript (the server's page): /login (wrong password) ·
   /register (short password) · /reset (unknown phone) · /status (wrong PIN) · /presence and
   /help (empty forms) · /requests/<id>/family (a PIN that is not 6 digits).
 """
+import uuid
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.builders import help_body, presence_body
 
+from .test_offline_pwa import SYNC_TIMEOUT_MS, item, offline_ready, write_help_request
 from .test_sync_state_browser import staff_token
 
 pytestmark = pytest.mark.browser
@@ -46,15 +52,16 @@ def violations(page, path: str) -> list[str]:
     return report(path, page)
 
 
-def posted(page, path: str, selector: str, **fields) -> list[str]:
+def posted(page, path: str, selector: str, refused: bool = True, **fields) -> list[str]:
     """Fill a form and send it as a phone without JavaScript would (no script handler, no browser
-    check), then check the page the server answers with (its error state)."""
+    check), then check the page the server answers with (its error state when `refused`)."""
     page.goto(path)
     form = page.locator(selector)
     for name, value in fields.items():
         form.locator(f"[name={name}]").fill(value)
-    with page.expect_navigation():
+    with page.expect_navigation() as sent:
         form.evaluate("f => HTMLFormElement.prototype.submit.call(f)")
+    assert (sent.value.status >= 400) == refused, (path, sent.value.status)
     return report(f"{path} (posted {sorted(fields)})", page)
 
 
@@ -99,18 +106,45 @@ def test_worker_pages_with_content_and_errors_have_no_wcag_aa_violation(page, li
     worker, ids = a_worker_with_content(live_server)
     found = posted(page, "/login", "form[action='/login']", phone=worker["phone"], password="salah-sekali")
     found += posted(page, "/register", "form[action='/register']", full_name="Siti", phone="0812", password="123")
-    found += posted(page, "/reset", "#reset-request", phone="+6281999999999")
+    found += posted(page, "/reset", "#reset-request", phone="12")
     login(page, worker["phone"], worker["password"])
     for path in WITH_CONTENT:
         found += violations(page, path)
     family = f"/requests/{ids['in_progress']}/family"
     found += violations(page, family)
     found += posted(page, family, f"form[action='{family}']", pin="12")
-    found += posted(page, family, f"form[action='{family}']", pin="246810")
+    found += posted(page, family, f"form[action='{family}']", pin="246810", refused=False)
     found += posted(page, "/presence", "#presence-form")
     found += posted(page, "/help", "#help-form")
     code, mine = live_server.api("GET", f"/api/v1/help-requests/{ids['in_progress']}", token=worker["access_token"])
     assert code == 200, mine
     found += posted(page, "/status", "form[action='/status']", reference=mine["reference"], pin="111111")
-    found += posted(page, "/status", "form[action='/status']", reference=mine["reference"], pin="246810")
+    found += posted(page, "/status", "form[action='/status']", reference=mine["reference"], pin="246810",
+                    refused=False)
+    assert not found, "\n".join(found)
+
+
+def test_worker_pages_offline_with_waiting_sent_and_refused_items_have_no_wcag_aa_violation(page, context,
+                                                                                            live_server, login):
+    page.set_viewport_size({"width": 360, "height": 740})
+    worker = live_server.create_worker()
+    offline_ready(page, login, worker)
+    context.set_offline(True)
+    good, bad = (f"{label} {uuid.uuid4().hex[:6]}" for label in ("Gaji belum dibayar", "Salah wilayah"))
+    write_help_request(page, good)
+    write_help_request(page, bad, region="MY-99")  # no such region: the server refuses it
+    item(page, bad).wait_for()
+    found = report("/requests (offline, 2 waiting)", page)
+    for path in ("/", "/emergency", "/help"):
+        page.goto(path)
+        found += [f"{line} (offline)" for line in report(path, page)]
+    context.set_offline(False)
+    page.goto("/requests")
+    page.wait_for_selector(f"#my-requests > li[data-sync-state=rejected]:has-text('{bad}')",
+                           timeout=SYNC_TIMEOUT_MS)
+    page.wait_for_selector(f"#my-requests > li[data-sync-state=synced]:has-text('{good}')")
+    found += report("/requests (sent and refused)", page)
+    with page.expect_navigation():
+        item(page, bad).locator("a[href^='/help?edit=']").click()
+    found += report("/help?edit= (the refused request)", page)
     assert not found, "\n".join(found)

@@ -175,3 +175,60 @@ def test_the_queue_with_its_new_requests_notice_and_the_bulk_confirmation(
         page.click("#confirm-bulk")
     assert page.locator("#bulk-result").is_visible()
     assert violations(page) == []
+
+
+def sent(page, form, refused: bool, **choices):
+    """Send `form` (a locator) as a browser without JavaScript would, after choosing `choices`; its
+    answer must be refused (4xx) or not, as said."""
+    for name, value in choices.items():
+        field = form.locator(f"[name={name}]")
+        field.select_option(value) if field.evaluate("e => e.tagName") == "SELECT" else field.fill(value)
+    with page.expect_navigation() as answer:
+        form.evaluate("f => HTMLFormElement.prototype.submit.call(f)")
+    assert (answer.value.status >= 400) == refused, answer.value.status
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_the_one_time_and_refused_pages_have_no_wcag_aa_violation(browser_page, fuller_world, lang):
+    """The pages shown after an action: a status refused, the confirmation before resolving, a
+    worker's one-time password code; a partner's handover refused, then its one-time code."""
+    page = browser_page
+    page.set_viewport_size({"width": 1366, "height": 800})
+    found = {}
+    log_in(page, fuller_world["staff"])
+    detail = f"/console/requests/{fuller_world['attached']['id']}?lang={lang}"
+    page.goto(detail)
+    sent(page, page.locator("#status-form"), refused=True)
+    found["status refused"] = violations(page)
+    page.goto(detail)
+    sent(page, page.locator("#status-form"), refused=False, status="resolved")
+    found["confirm resolve"] = violations(page)
+    page.goto(detail)
+    sent(page, page.locator("#issue-reset-code").locator("xpath=ancestor::form"), refused=False)
+    found["reset code"] = violations(page)
+
+    page.context.clear_cookies()
+    log_in(page, fuller_world["partner"])
+    worker = f"/console/assist/workers/{fuller_world['filed']}?lang={lang}"
+    page.goto(worker)
+    sent(page, page.locator("#handover form"), refused=True, phone="12")
+    found["handover refused"] = violations(page)
+    page.goto(worker)
+    sent(page, page.locator("#handover form"), refused=False, phone="+6281234567001")
+    found["handover code"] = violations(page)
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_the_check_finds_an_unlabelled_field_and_faint_text(browser_page, console_world):
+    """The check itself can fail: a field without a label and grey-on-white text put into a page are reported."""
+    page = browser_page
+    log_in(page, console_world["staff"])
+    page.goto("/console?lang=en")
+    page.evaluate("""() => {  // styled through the CSSOM: the page's CSP drops inline style attributes
+        document.querySelector('main').insertAdjacentHTML('beforeend', '<input id="no-label"><p id="faint">Faint</p>');
+        Object.assign(document.getElementById('faint').style, {color: '#bbb', background: '#fff'});
+    }""")
+    found = violations(page)
+    assert any(line.startswith("label ") for line in found), found
+    assert any(line.startswith("color-contrast ") for line in found), found
