@@ -21,16 +21,14 @@ Pages checked (every GET HTML page a worker, her family or a village user can op
 import uuid
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-
 from tests.builders import help_body, presence_body
+from tests.support.axe import wcag_aa_violations
 
 from .test_offline_pwa import SYNC_TIMEOUT_MS, item, offline_ready, write_help_request
 from .test_sync_state_browser import staff_token
 
 pytestmark = pytest.mark.browser
 
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 PUBLIC = ["/", "/login", "/register", "/reset", "/emergency", "/channels", "/channels/zero-placement-cost-rule",
           "/verify", "/verify?licence_number=CONTOH-P3MI-001", "/verify?licence_number=TIDAK-ADA", "/status",
           "/offline", "/help", "/presence", "/cleared", "/cleared?why=not_my_phone", "/resep"]
@@ -41,10 +39,7 @@ WITH_CONTENT = ["/", "/presence", "/help", "/requests", "/account"]
 def report(path: str, page) -> list[str]:
     """The page as it is now, checked: one line per violation with its first nodes."""
     page.wait_for_load_state("networkidle")
-    results = Axe().run(page, options=WCAG_AA)
-    return [f"{path}: {v['id']} ({v['impact']}): {v['help']} — " + "; ".join(
-        " ".join(n["target"]) if isinstance(n["target"], list) else str(n["target"]) for n in v["nodes"][:5])
-        for v in results.response["violations"]]
+    return [f"{path}: {line}" for line in wcag_aa_violations(page)]
 
 
 def violations(page, path: str) -> list[str]:
