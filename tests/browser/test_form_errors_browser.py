@@ -5,12 +5,11 @@ is shown per field too, and its reason only once."""
 from datetime import date, timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from tests.support.axe import wcag_aa_violations
 
 pytestmark = pytest.mark.browser
 
 PHONE_WORDS = "Nomor telepon ini belum benar."
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 SYNC_TIMEOUT_MS = 30_000
 
 OUTBOX_SIZE = """() => new Promise((resolve, reject) => {
@@ -71,7 +70,7 @@ def test_the_phone_shows_every_error_at_once_and_keeps_the_item_out_of_the_outbo
     assert summary.locator("a[href='#field-emergency_contact-phone']").inner_text() == "Kontak darurat di Indonesia: Telepon"
     assert summary.locator("li").count() == 3
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
-    assert Axe().run(page, options=WCAG_AA).response["violations"] == []
+    assert wcag_aa_violations(page) == []
     # Nothing entered the outbox, nothing reached the server.
     assert page.evaluate(OUTBOX_SIZE) == 0
     status, _body = live_server.api("GET", "/api/v1/presence", token=worker["access_token"])
@@ -98,4 +97,4 @@ def test_a_refusal_from_the_server_is_shown_under_the_emergency_contacts_phone(p
     text = page.inner_text("main")
     assert page.locator(".error-summary").count() == 1
     assert text.count("Ada isian yang") == 0 and text.count("Tolong perbaiki yang ditandai ini:") == 1
-    assert Axe().run(page, options=WCAG_AA).response["violations"] == []
+    assert wcag_aa_violations(page) == []

@@ -5,10 +5,9 @@ import re
 import uuid
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from tests.support.axe import wcag_aa_violations
 
 from .test_offline_pwa import SYNC_TIMEOUT_MS, item, offline_ready, write_help_request
-from .test_worker_axe_browser import WCAG_AA
 
 pytestmark = pytest.mark.browser
 
@@ -100,8 +99,7 @@ def test_two_requests_written_offline_show_the_banner_states_and_dates_then_go(p
         assert card.locator(".when").inner_text().startswith("Ditulis: ")
         assert written.inner_text() in minutes, (written.inner_text(), minutes)
         assert re.fullmatch(r"\d{1,2} \w{3} \d{4}, \d{2}\.\d{2}", written.inner_text())
-    found = Axe().run(page, options=WCAG_AA).response["violations"]
-    assert not found, [(v["id"], [n["target"] for n in v["nodes"]]) for v in found]
+    assert wcag_aa_violations(page) == []
     waiting_icon = icon(item(page, first))
 
     context.set_offline(False)  # no reload: the banner follows the outbox
@@ -133,8 +131,7 @@ def test_a_refused_request_shows_its_icon_word_and_reason_and_leaves_the_count(p
     assert icon(refused) not in (waiting_icon, icon(item(page, good)))  # three states, three icons
     assert refused.locator(".error").inner_text().strip()  # and why
     page.wait_for_function("!document.querySelector('#outbox-banner').hasChildNodes()")
-    found = Axe().run(page, options=WCAG_AA).response["violations"]
-    assert not found, [(v["id"], [n["target"] for n in v["nodes"]]) for v in found]
+    assert wcag_aa_violations(page) == []
 
 
 def test_the_banner_counts_in_the_singular_and_the_plural_in_english(page, context, live_server, login):
