@@ -23,11 +23,11 @@ import uuid
 import pytest
 from app.extensions import db
 from tests.builders import bare_presence_body, consent, file_bytes, placement_row, write_placements
-from tests.support.axe import wcag_aa_violations
+from tests.support.axe import sweep_once, wcag_aa_violations
 
 from .test_detail_browser import log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, sweep_once]
 
 violations = wcag_aa_violations
 
