@@ -4,6 +4,8 @@ import time
 
 import pytest
 
+from tests.support.presence_form import send_presence
+
 from .test_offline_pwa import SYNC_TIMEOUT_MS, offline_ready
 
 pytestmark = pytest.mark.browser
@@ -20,19 +22,7 @@ def test_a_report_without_passport_waits_offline_and_arrives_with_its_status(pag
     assert number.evaluate("el => el.required") is True  # held (the default) needs the number
     page.select_option("select[name=passport_status]", "withheld")
     assert number.evaluate("el => el.required") is False
-    page.fill("input[name=other_document]", "KTP 3201234567890123")
-    page.select_option("select[name=country]", "MY")
-    page.select_option("select[name=region]", "MY-12")
-    page.fill("input[name=city]", "Kota Kinabalu")
-    page.fill("input[name=address]", "Jalan Tuaran 12")
-    page.fill("input[name=employer_name]", "Ladang Sawit")
-    page.select_option("select[name=sector]", "domestic_work")
-    page.fill("input[name=arrival_date]", "2025-01-15")
-    page.fill("input[name='emergency_contact.name']", "Siti")
-    page.fill("input[name='emergency_contact.phone']", "+6281234567890")
-    page.fill("input[name='emergency_contact.relation']", "ibu")
-    with page.expect_navigation():
-        page.click("#presence-form button[type=submit]")
+    send_presence(page, {"passport_number": None, "other_document": "KTP 3201234567890123"})
     page.wait_for_selector("#presence-state[data-sync-state=pending]", state="attached")
 
     context.set_offline(False)

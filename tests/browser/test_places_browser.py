@@ -4,6 +4,8 @@ import random
 
 import pytest
 
+from tests.support.presence_form import send_presence
+
 pytestmark = pytest.mark.browser
 
 SYNC_TIMEOUT_MS = 60_000
@@ -33,23 +35,10 @@ def token(live_server, phone):
 
 def fill_presence(page, *, country, region, city, employer_phone):
     page.goto("/presence")
-    if country:
-        page.select_option("select[name=country]", country)
-    if region:
-        page.wait_for_selector(f"select[name=region] option[value='{region}']", state="attached")
-        page.select_option("select[name=region]", region)
-    page.fill("input[name=passport_number]", "X1234567")
-    page.fill("input[name=city]", city)
-    page.fill("input[name=address]", "Jalan Palestina 5")
-    page.fill("input[name=employer_name]", "Keluarga Al-Harbi")
-    page.fill("input[name=employer_phone]", employer_phone)
-    page.select_option("select[name=sector]", "domestic_work")
-    page.fill("input[name=arrival_date]", "2025-03-01")
-    page.fill("input[name='emergency_contact.name']", "Ibu Sumiati")
-    page.fill("input[name='emergency_contact.phone']", "0813 1234 5678")
-    page.fill("input[name='emergency_contact.relation']", "ibu")
-    with page.expect_navigation():
-        page.click("#presence-form button[type=submit]")
+    send_presence(page, {"country": country, "region": region, "city": city, "address": "Jalan Palestina 5",
+                         "employer_name": "Keluarga Al-Harbi", "employer_phone": employer_phone,
+                         "arrival_date": "2025-03-01", "emergency_contact.name": "Ibu Sumiati",
+                         "emergency_contact.phone": "0813 1234 5678"})
 
 
 def stored_presence(page, live_server, access_token):

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from tests.support.presence_form import send_presence
 from tests.support.browser import DEFAULT_TIMEOUT_MS
 
 from .test_offline_pwa import SYNC_TIMEOUT_MS, offline_ready, write_help_request
@@ -74,19 +75,7 @@ def test_a_report_sent_offline_becomes_synced_and_shows_its_mission(page, contex
     context.set_offline(True)
     page.goto("/presence")
     page.wait_for_selector("#presence-form", state="attached")
-    page.fill("input[name=passport_number]", "X1234567")
-    page.select_option("select[name=country]", "MY")
-    page.select_option("select[name=region]", "MY-12")
-    page.fill("input[name=city]", "Kota Kinabalu")
-    page.fill("input[name=address]", "Jalan Tuaran 12")
-    page.fill("input[name=employer_name]", "Ladang Sawit")
-    page.select_option("select[name=sector]", "domestic_work")
-    page.fill("input[name=arrival_date]", "2025-01-15")
-    page.fill("input[name='emergency_contact.name']", "Siti")
-    page.fill("input[name='emergency_contact.phone']", "+6281234567890")
-    page.fill("input[name='emergency_contact.relation']", "ibu")
-    with page.expect_navigation():
-        page.click("#presence-form button[type=submit]")
+    send_presence(page)
     page.wait_for_selector("#presence-state[data-sync-state=pending]", state="attached")
     # One word and its icon per state, as on the request cards (issue 14 item 13).
     assert page.locator("#presence-state .state[data-state=pending]").inner_text().strip() == "Menunggu dikirim"

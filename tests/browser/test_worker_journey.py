@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from tests.support.browser import PHONE
+from tests.support.presence_form import send_presence
 
 from .test_offline_pwa import SYNC_TIMEOUT_MS
 from .test_places_browser import register, token
@@ -25,20 +26,11 @@ def pick(page, select, label):
 def send_lapor_diri(page):
     page.goto("/presence")
     page.wait_for_selector("#presence-form", state="attached")
-    page.fill("input[name=passport_number]", "x1234567")
-    pick(page, "country", "Malaysia")
-    pick(page, "region", "Sabah")
-    page.fill("input[name=city]", "Kota Kinabalu")
-    page.fill("input[name=address]", "Jalan Tuaran 12, Inanam")
-    page.fill("input[name=employer_name]", "Puan Lim")
-    page.fill("input[name=employer_phone]", "012-345 6789")
-    page.select_option("select[name=sector]", "domestic_work")
-    page.fill("input[name=arrival_date]", "2025-01-15")
-    page.fill("input[name='emergency_contact.name']", "Ibu Sumiati")
-    page.fill("input[name='emergency_contact.phone']", "0812 3456 7890")
-    page.fill("input[name='emergency_contact.relation']", "ibu")
-    with page.expect_navigation():
-        page.click("#presence-form button[type=submit]")
+    # As she types it: lower-case passport, the lists by their names, national phone formats.
+    send_presence(page, {"passport_number": "x1234567", "country": "Malaysia", "region": "Sabah",
+                         "address": "Jalan Tuaran 12, Inanam", "employer_name": "Puan Lim",
+                         "employer_phone": "012-345 6789", "emergency_contact.name": "Ibu Sumiati",
+                         "emergency_contact.phone": "0812 3456 7890"})
 
 
 def write_help_request(page, description):
