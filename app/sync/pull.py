@@ -101,8 +101,6 @@ def decode_cursor(user, cursor: str | None) -> Position:
         raise CursorError from None
 
 
-# How each entity is read: its model and the loader options of a page (a request is served with
-# its messages and history, loaded for the whole page at once).
 def _reading(model, *related: str) -> tuple:
     """(model, loader options of a page, what a record held in the session must have loaded to be
     served as it is: its columns and the related records a page loads)."""
@@ -110,6 +108,8 @@ def _reading(model, *related: str) -> tuple:
     return model, tuple(selectinload(getattr(model, name)) for name in related), frozenset(columns | set(related))
 
 
+# How each entity is read: its model and the loader options of a page (a request is served with
+# its messages and history, loaded for the whole page at once).
 _READ = {
     "help_request": _reading(HelpRequest, "messages", "history", "filing"),
     "message": _reading(HelpMessage),
