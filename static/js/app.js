@@ -339,9 +339,38 @@ export async function render() {
   const requests = mine.filter((i) => i.kind === 'help_request')
     .sort((a, b) => String(b.at || '').localeCompare(String(a.at || '')));
   const messages = mine.filter((i) => i.kind === 'message');
+  const typing = typedReplies(list);
   list.replaceChildren(...(requests.length
     ? requests.map((r) => requestItem(r, messages.filter((m) => (m.server?.help_request_id || m.data?.help_request_id) === r.id)))
     : [el('li', { class: 'muted', 'data-empty': '' }, L.empty || '')]));
+  typing.restore(list);
+}
+
+// The list is drawn again whenever a sync ends, which on a bad connection is at any moment: a
+// reply half typed (and the cursor in it) is carried over to the new drawing, never lost.
+function typedReplies(list) {
+  const kept = new Map();  // request id → { value, focused, start, end }
+  for (const input of list.querySelectorAll('form.reply input[name=body]')) {
+    const id = input.closest('li.card')?.dataset.id;
+    const focused = document.activeElement === input;
+    if (id && (input.value || focused)) {
+      kept.set(id, { value: input.value, focused, start: input.selectionStart, end: input.selectionEnd });
+    }
+  }
+  return {
+    restore(fresh) {
+      for (const card of fresh.querySelectorAll(':scope > li.card')) {
+        const typed = kept.get(card.dataset.id);
+        const input = card.querySelector('form.reply input[name=body]');
+        if (!typed || !input) continue;
+        input.value = typed.value;
+        if (typed.focused) {
+          input.focus();
+          input.setSelectionRange(typed.start, typed.end);
+        }
+      }
+    },
+  };
 }
 
 async function renderPresence() {

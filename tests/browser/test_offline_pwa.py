@@ -39,6 +39,17 @@ def item(page, description):
     return page.locator("#my-requests > li", has_text=description)
 
 
+def a_request_on_the_server(page, login, live_server, label):
+    """A new worker logged in, offline-ready, with one request sent and stored: (worker, description)."""
+    worker = live_server.create_worker()
+    offline_ready(page, login, worker)
+    description = f"{label} {uuid.uuid4().hex[:6]}"
+    write_help_request(page, description, region="MY-12")
+    page.wait_for_selector(f"#my-requests > li[data-sync-state=synced]:has-text('{description}')",
+                           timeout=SYNC_TIMEOUT_MS)
+    return worker, description
+
+
 def server_copies(live_server, worker, description) -> int:
     status, body = live_server.api("GET", "/api/v1/help-requests?limit=100", token=worker["access_token"])
     assert status == 200, body
@@ -182,12 +193,7 @@ def test_a_message_answered_retry_stays_pending_and_is_sent_again(page, context,
     shown as pending, and a later flush sends it again; before, it was shown rejected for good."""
     import json
 
-    worker = live_server.create_worker()
-    offline_ready(page, login, worker)
-    description = f"Minta pulang {uuid.uuid4().hex[:6]}"
-    write_help_request(page, description, region="MY-12")
-    page.wait_for_selector(f"#my-requests > li[data-sync-state=synced]:has-text('{description}')",
-                           timeout=SYNC_TIMEOUT_MS)
+    worker, description = a_request_on_the_server(page, login, live_server, "Minta pulang")
     held = []
 
     def answer_retry_once(route):
@@ -228,3 +234,22 @@ def test_a_message_answered_retry_stays_pending_and_is_sent_again(page, context,
     [request_id] = [r["id"] for r in mine["items"] if r["description"] == description]
     status, request = live_server.api("GET", f"/api/v1/help-requests/{request_id}", token=worker["access_token"])
     assert [m["body"] for m in request["messages"]].count(text) == 1
+
+
+def test_a_reply_being_typed_survives_the_list_drawn_again_after_a_sync(page, live_server, login):
+    """The list of requests is drawn again whenever a sync ends (at any moment on a bad
+    connection): a reply half typed stays in its box, with the cursor in it. Before, every sync
+    emptied the box under the worker's fingers (and a reply sent right after went nowhere)."""
+    _worker, description = a_request_on_the_server(page, login, live_server, "Gaji belum dibayar")
+    page.reload()  # the server's copy comes with the page: the reply box shows
+    box = item(page, description).locator("form.reply input[name=body]")
+    box.wait_for()
+    box.click()
+    box.press_sequentially("Majikan bilang bul")
+    drawn = box.element_handle()
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # a sync, and the list drawn again after it
+    page.wait_for_function("(old) => !old.isConnected", arg=drawn, timeout=SYNC_TIMEOUT_MS)
+    assert box.input_value() == "Majikan bilang bul"
+    assert page.evaluate("document.activeElement.closest('form.reply') !== null")
+    box.press_sequentially("an depan")  # typing goes on where it stopped
+    assert box.input_value() == "Majikan bilang bulan depan"
