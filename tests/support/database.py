@@ -8,15 +8,13 @@ REFERENCE_TABLES = {"missions", "jurisdictions"}
 
 
 def wipe(exclude=REFERENCE_TABLES) -> None:
-    """Empty every table but the reference ones."""
+    """Empty every table but the reference ones, children first.
+
+    DELETE, not TRUNCATE, on PostgreSQL too: a test leaves a few rows, and TRUNCATE gives every
+    table a new file whether it held rows or not (a third of the PostgreSQL run's time went there)."""
     names = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in exclude]
-    if not names:
-        return
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " CASCADE"))
-    else:
-        for name in names:
-            db.session.execute(text(f'DELETE FROM "{name}"'))
+    for name in names:
+        db.session.execute(text(f'DELETE FROM "{name}"'))
     db.session.commit()
 
 
