@@ -2,7 +2,6 @@
 import json
 
 from flask_babel import Babel
-from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -16,6 +15,7 @@ from webargs.flaskparser import FlaskParser, abort, is_json_request
 
 from .i18n import _l
 from .openapi import ErrorResponsesPlugin
+from .verified_tokens import VerifiedTokens
 
 # Stable constraint names make Alembic migrations readable and portable; a name lists every
 # column of its constraint (`uq_applied_mutations_user_id_mutation_id`), so two never share one.
@@ -35,7 +35,7 @@ class Base(DeclarativeBase):
 # Objects stay readable after the request's single commit (responses are built from them).
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate(compare_type=True, render_as_batch=True)
-jwt = JWTManager()
+jwt = VerifiedTokens()  # flask-jwt-extended's JWTManager, verifying a token once (app.verified_tokens)
 babel = Babel()
 api = Api(spec_kwargs={"extra_plugins": [ErrorResponsesPlugin()]})
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
