@@ -17,6 +17,9 @@ import uuid
 from dataclasses import dataclass
 from functools import wraps
 
+from flask_jwt_extended import current_user, verify_jwt_in_request
+from flask_smorest import abort
+
 from .errors import DomainError
 from .i18n import _
 
@@ -153,9 +156,6 @@ def requires(capability: str, **jwt_options):
     Anonymous → 401 (a page GET goes to the login page); any other account → 403.
     `jwt_options` go to `verify_jwt_in_request` (e.g. `locations=["cookies"]` for pages).
     """
-    from flask_jwt_extended import current_user, verify_jwt_in_request
-    from flask_smorest import abort
-
     def decorator(fn):
         @wraps(fn)
         def wrapper(*args, **kwargs):

@@ -4,6 +4,7 @@
 They call the same services as the web, and commit once at the end.
 """
 import importlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -106,8 +107,6 @@ def translate_update():
 @click.argument("source", type=click.File("r", encoding="utf-8"))
 def translate_fill(lang, source):
     """Set translations from a JSON object {msgid: text} (for batches of new strings)."""
-    import json
-
     click.echo(f"{fill(lang, json.load(source))} entries set")
 
 

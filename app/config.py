@@ -6,6 +6,7 @@ machine; `create_app` refuses to start in production with any of them.
 import os
 from datetime import timedelta
 
+from .crypto import key_errors
 from .paths import INSTANCE_DIR
 
 DEV_SECRET = "dev-only-secret-change-me-before-production"
@@ -95,8 +96,6 @@ def from_environment() -> dict:
 
 def check_production_secrets(config: dict) -> None:
     """Refuse to run with keys that cannot work, and in production with a development secret."""
-    from .crypto import key_errors
-
     errors = key_errors(config)
     if errors:
         raise RuntimeError("Refusing to start: " + " ".join(errors))

@@ -16,6 +16,8 @@ from marshmallow import Schema, ValidationError, fields as ma, validate
 from .errors import DomainError
 from .extensions import db
 from .i18n import _, translate_message
+from .presence.schemas import Phone
+from .schemas import PastDate
 
 # The key of errors that belong to no field (a service's refusal, a schema-wide rule).
 GENERAL = "_"
@@ -97,9 +99,6 @@ def field_rules(schema: Schema, names) -> dict:
     """What the phone checks for each named form field, with the words the server would answer:
     `required`, `min`/`max` length, `phone` (its shape: the server reads the number itself),
     `past` (a date not after today), and what the field's metadata adds (`required_if`, `after`)."""
-    from .presence.schemas import Phone
-    from .schemas import PastDate
-
     required = translate_message(str(ma.Field.default_error_messages["required"]))
     rules = {}
     for name in names:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import dates
 from flask import g, has_request_context
 from flask_babel import get_locale
+from flask_jwt_extended import get_current_user
 
 UTC = ZoneInfo("UTC")
 
@@ -41,8 +42,6 @@ def show_times_of(mission) -> None:
 
 def _reader_zone() -> ZoneInfo | None:
     """The zone of the logged-in reader's own mission (staff), if the request carries a login."""
-    from flask_jwt_extended import get_current_user
-
     try:
         user = get_current_user()
     except RuntimeError:  # no login was checked on this request

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from .i18n import _l
+from .types import utcnow
 
 
 class StrictSchema(Schema):
@@ -102,8 +103,6 @@ class PastDate(CalendarDate):
     UTC (up to +14:00) is already in tomorrow."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        from .types import utcnow
-
         result = super()._deserialize(value, attr, data, **kwargs)
         if result > utcnow().date() + timedelta(days=1):
             raise ValidationError(self.future_message())

@@ -3,12 +3,18 @@
 Who may do what is decided in one place, app.access (roles, capabilities, the `requires` decorator).
 """
 import uuid
+from urllib.parse import quote
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, redirect, render_template, request
+from flask_jwt_extended import decode_token, set_access_cookies, set_refresh_cookies
+from sqlalchemy.exc import InterfaceError, OperationalError
 
-from .errors import error_response
+from .accounts.models import User
+from .accounts.services import rotate_refresh_token, token_holder
+from .errors import error_response, handle_database_unavailable, wants_json
 from .extensions import db, jwt
 from .i18n import _l
+from .storage import read_before_writing, write_transaction
 
 # Documented on every protected operation of the OpenAPI document.
 BEARER = [{"bearerAuth": []}]
@@ -16,15 +22,9 @@ BEARER = [{"bearerAuth": []}]
 
 def auth_error(message, code=401):
     """JSON for the API; for pages, a GET goes to the login page and anything else gets an error page."""
-    from flask import redirect, render_template, request
-
-    from .errors import wants_json
-
     if wants_json():
         return error_response(code, message)
     if request.method == "GET":
-        from urllib.parse import quote
-
         return redirect("/login?next=" + quote(request.full_path.rstrip("?")))
     return render_template("error.html", code=code, message=str(message)), code
 
@@ -37,15 +37,6 @@ def renew_page_session(expired_payload: dict):
     Two tabs often renew with the same cookie at once: the rotation runs in a write transaction
     of its own (a GET's read transaction cannot safely turn into a writer on SQLite), and the
     second tab gets the first one's successor (the grace window of rotate_refresh_token)."""
-    from flask import current_app, redirect, request
-    from flask_jwt_extended import decode_token, set_access_cookies, set_refresh_cookies
-    from sqlalchemy.exc import InterfaceError, OperationalError
-
-    from .accounts.models import User
-    from .accounts.services import rotate_refresh_token
-    from .errors import handle_database_unavailable, wants_json
-    from .storage import write_transaction
-
     if wants_json() or request.method != "GET" or expired_payload.get("type") != "access":
         return None
     token = request.cookies.get(current_app.config["JWT_REFRESH_COOKIE_NAME"])
@@ -73,9 +64,6 @@ def renew_page_session(expired_payload: dict):
 
 
 def init_jwt_callbacks():
-    from .accounts.services import token_holder
-    from .storage import read_before_writing
-
     @jwt.user_identity_loader
     def _identity(user):
         return str(user.id) if hasattr(user, "id") else str(user)

@@ -3,9 +3,15 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_compress import Compress
+from flask_smorest import abort
 from flask_talisman import Talisman
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .i18n import _
+from .schemas import has_control_characters, printable
 
 # Scripts only from our own origin: no inline script, no eval. Styles likewise.
 CSP = {
@@ -41,8 +47,6 @@ def init_web(app: Flask) -> None:
     compress.init_app(app)
     hops = int(app.config.get("PROXY_HOPS") or 0)
     if hops:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     talisman.init_app(
         app,
@@ -73,8 +77,6 @@ def _content_version(path: str) -> str:
 
 def asset(filename: str) -> str:
     """URL of a static file with a content hash, so it can be cached for a year."""
-    from flask import current_app
-
     version = _content_version(str(Path(current_app.static_folder) / filename))
     return url_for("static", filename=filename, v=version)
 
@@ -87,9 +89,6 @@ def _refuse_oversized_body():
     reads it up to the limit and silently stops there, so an oversized one would reach the JSON
     parser cut short (a 400). It is read here instead, and one byte more means it was too large.
     """
-    from flask import current_app
-    from werkzeug.exceptions import RequestEntityTooLarge
-
     limit = _route_body_limit() or current_app.config.get("MAX_CONTENT_LENGTH")
     if not limit:
         return
@@ -104,8 +103,6 @@ def _refuse_oversized_body():
 
 def _route_body_limit() -> int | None:
     """A route's own body limit (`max_body` on its view, e.g. the raw bytes of a voice note), or None."""
-    from flask import current_app
-
     view = current_app.view_functions.get(request.endpoint)
     return getattr(getattr(view, "view_class", view), "max_body", None)
 
@@ -113,10 +110,6 @@ def _route_body_limit() -> int | None:
 def _refuse_control_characters_in_path():
     """No address of ours contains a control character; one in a path segment would otherwise reach
     a database lookup (PostgreSQL refuses NUL outright), so it is simply not found."""
-    from werkzeug.exceptions import NotFound
-
-    from .schemas import has_control_characters
-
     if has_control_characters(request.path):
         raise NotFound()
 
@@ -151,8 +144,6 @@ def _no_store_unless_public(response):
     path = request.path
     if _under(path, OWN_CACHE_RULES):
         return response
-    from flask import current_app
-
     cookies = (current_app.config["JWT_ACCESS_COOKIE_NAME"], current_app.config["JWT_REFRESH_COOKIE_NAME"])
     logged_in = "Authorization" in request.headers or any(name in request.cookies for name in cookies)
     if not _under(path, PUBLIC_REFERENCE) or logged_in:
@@ -164,11 +155,6 @@ def _refuse_nul_in_parameters():
     """400 for a NUL in any query parameter or form field, in one place before any handler: no
     address or form of ours takes one, and PostgreSQL cannot even compare text holding it (a 500
     wherever such a value reached a query). NUL inside a JSON body is StrictSchema's 422."""
-    from flask_smorest import abort
-
-    from .i18n import _
-    from .schemas import printable
-
     fields = list(request.args.items(multi=True))
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         fields += list(request.form.items(multi=True))

@@ -3,6 +3,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from ..i18n import LANGUAGES, _, _l
 from ..missions.schemas import MissionSchema
+from ..presence.schemas import PHONE_INVALID
 from ..schemas import StrictSchema, Text, no_control_characters
 from .services import DEFAULT_PHONE_COUNTRY, normalise_phone
 
@@ -36,8 +37,6 @@ class PhoneSchema(StrictSchema):
         try:
             normalise_phone(data["phone"], data["phone_country"])
         except ValueError:
-            from ..presence.schemas import PHONE_INVALID
-
             raise ValidationError(str(PHONE_INVALID), "phone") from None
 
     @post_load

@@ -10,8 +10,12 @@ from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 from sqlalchemy import bindparam, delete, exists, select, update
 
+from .. import access
+from ..audit.services import record_action
 from ..crypto import InvalidToken, decrypt, encrypt
+from ..errors import DomainError
 from ..extensions import db
+from ..i18n import _
 from ..types import utcnow
 from .models import AuthSession, PasswordResetCode, RefreshToken, RenewalGrace, RevokedToken, User
 
@@ -258,11 +262,6 @@ def deactivate_account(actor: User, user_id) -> User:
     The worker's open requests then leave the mission's queue (app.help.services.in_queue).
     Deactivating twice changes nothing; nobody deactivates their own account this way.
     """
-    from ..audit.services import record_action
-    from ..errors import DomainError
-    from ..i18n import _
-    from .. import access
-
     access.require(actor, access.ACCOUNTS)
     user = db.session.get(User, user_id)
     if user is None:
@@ -277,8 +276,6 @@ def deactivate_account(actor: User, user_id) -> User:
 
 def staff_accounts(actor: User, mission_id=None) -> list[User]:
     """The accounts that are not workers' (staff, admins), of one mission or of all, for an admin to manage."""
-    from .. import access
-
     access.require(actor, access.ACCOUNTS)
     stmt = select(User).where(User.role != access.WORKER)
     if mission_id is not None:

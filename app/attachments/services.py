@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import access
+from ..audit.services import record_read
 from ..crypto import decrypt_bytes, encrypt_bytes, rotate_bytes
 from ..errors import DomainError
 from ..extensions import db
@@ -126,8 +127,6 @@ def get_own(user, attachment_id) -> Attachment:
 def get_for_staff(user, help_request_id, attachment_id) -> Attachment:
     """A file of a request the caller may act on (its mission's staff, an admin); the read is audited.
     A file of another request, or of another mission's, is 404 (its existence must not leak)."""
-    from ..audit.services import record_read
-
     access.require(user, access.QUEUE)
     attachment = db.session.get(Attachment, attachment_id)
     help_request = db.session.get(HelpRequest, help_request_id)

@@ -3,9 +3,11 @@ from flask_babel import get_locale
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
 from ..i18n import _l
+from ..missions.services import valid_country, valid_region
 from ..schemas import PageArgs, StrictSchema, Text, UTCDateTimeField
 from .lookup import number_key
 from .models import AGENCY_STATUSES, JOB_ORDER_STATUSES, SCHEME_KINDS, SECTORS
+from .services import effective_status
 
 
 def _lang() -> str:
@@ -44,8 +46,6 @@ class SchemeSchema(Schema):
 
 
 def _country(value, **_kwargs):
-    from ..missions.services import valid_country
-
     if not valid_country(value):
         raise ValidationError(str(_l("Choose the country from the list.")))
 
@@ -70,8 +70,6 @@ class AgencySchema(Schema):
 
 
 def _effective(agency):
-    from .services import effective_status
-
     return effective_status(agency)
 
 
@@ -122,8 +120,6 @@ class JobOrderCreateSchema(StrictSchema):
 
     @validates_schema
     def _place(self, data, **_kwargs):
-        from ..missions.services import valid_region
-
         if data.get("country") and data.get("region") and not valid_region(data["country"], data["region"]):
             raise ValidationError(str(_l("This region is not in the chosen country. Choose the region again.")),
                                   "region")

@@ -5,23 +5,29 @@ import uuid
 
 from sqlalchemy import exists, func, select, update as sql_update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from ..accounts.models import User
 from ..attachments.services import attach
+from ..audit.services import record_read
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import _
 from ..idempotency import stored_again
+from ..missions.models import Jurisdiction, Mission
 from ..missions.routing import route_id_for_worker
+from ..missions.services import get_by_code
 from ..pagination import keyset_page
 from .. import access
+from ..presence.services import current_presence
 from ..storage import hold_stored, insert_new_rows
 from ..sync.feed import record_change
 from ..types import clamp_device_time, utcnow
-from .deadlines import deadline_columns, record_response, record_status, set_deadlines
+from .deadlines import deadline_columns, overdue_clause, record_response, record_status, set_deadlines
 from .limits import allowance
 from .models import FROM_WORKER, TO_WORKER, HelpMessage, HelpRequest, HelpRequestEvent, InternalNote
 from .priority import priority_band
+from .search import search_clause
 from .workflow import OPEN, can_move
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out on the phone
@@ -247,8 +253,6 @@ def in_queue():
     """The condition a request meets to be in a mission's queue and its counts: every request
     except the open ones of a deactivated account (an abusive worker's requests leave the queue
     with her; what staff already finished stays). Anonymised requests (no account) stay."""
-    from ..accounts.models import User
-
     deactivated = exists().where(User.id == HelpRequest.user_id, User.is_active.is_(False))
     return ~(HelpRequest.status.in_(OPEN) & deactivated)
 
@@ -275,11 +279,6 @@ def queue(user, status=None, category=None, assignee_me: bool = False, cursor: s
     `received_after` keeps the requests the server received later (the console's "3 new").
     Every filter is a WHERE on stored columns, so the keyset cursor stays a position in the same order.
     """
-    from sqlalchemy.orm import aliased, joinedload
-
-    from .deadlines import overdue_clause
-    from .search import search_clause
-
     scope = _scope(user, mission_id)
     stmt = select(HelpRequest).where(in_queue())
     if scope is not None:
@@ -313,8 +312,6 @@ def queue(user, status=None, category=None, assignee_me: bool = False, cursor: s
 
 def _countries_served(mission_id) -> tuple[str, ...]:
     """The countries a mission serves (to read a local phone number typed without its country code)."""
-    from ..missions.models import Jurisdiction, Mission
-
     if mission_id is None:
         return ()
     rows = db.session.scalars(select(Jurisdiction.country).where(Jurisdiction.mission_id == mission_id)
@@ -338,9 +335,6 @@ def worker_of(user, help_request_id):
 
 def get_for_staff(user, help_request_id) -> HelpRequest:
     """The request with the worker's current presence (`worker_presence`); the read is audited."""
-    from ..audit.services import record_read
-    from ..presence.services import current_presence
-
     help_request = _staff_get(user, help_request_id)
     presence = current_presence(help_request.user_id) if help_request.user_id else None
     help_request.worker_presence = presence
@@ -411,8 +405,6 @@ def claim(user, help_request_id) -> HelpRequest:
 
 
 def _check_assignee(help_request, assignee_id):
-    from ..accounts.models import User
-
     if assignee_id is None:
         return None
     assignee = db.session.get(User, assignee_id)
@@ -466,8 +458,6 @@ def update(user, help_request_id, status=UNSET, priority_override=UNSET, assigne
     or None; `assignee_id` a staff member of the mission or None; `mission_code` transfers the
     request to another mission (its assignee is cleared).
     """
-    from ..missions.services import get_by_code
-
     help_request = _staff_get(user, help_request_id, for_update=True)
     changed = False
     moving = status is not UNSET and status != help_request.status

@@ -3,6 +3,7 @@
 See docs/peduli-wni-export.md. Left out on purpose: the emergency contact, the employer's phone,
 the worker's help requests and anything staff wrote.
 """
+import json
 from datetime import datetime
 from typing import Iterator
 
@@ -49,8 +50,6 @@ def changed_presence(since: datetime) -> Iterator[dict]:
 
 def write_export(rows: Iterator[dict], out, fmt: str) -> int:
     """Write rows as JSON Lines or CSV (header first; cells safe for spreadsheets) to `out`; returns the count."""
-    import json
-
     count = 0
     if fmt == "csv":
         writer = DictWriter(out, EXPORT_FIELDS)

@@ -26,6 +26,7 @@ from ..accounts.models import User
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import _
+from ..pagination import keyset_page
 from ..presence.models import PresenceReport
 from ..presence.services import shared_numbers
 from .importer import name_key
@@ -327,8 +328,6 @@ def match() -> dict:
 
 def list_proposals(status: str = PROPOSED, *, cursor: str | None = None, limit: int = 50) -> dict:
     """Proposals of one status, best score first, keyset-paginated (the API and the console page)."""
-    from ..pagination import keyset_page
-
     stmt = select(MatchProposal).where(MatchProposal.status == status)
     return keyset_page(stmt, [(MatchProposal.score, "desc"), (MatchProposal.id, "asc")],
                        lambda p: (p.score, p.id), cursor=cursor, limit=limit, scope="proposals:" + status)

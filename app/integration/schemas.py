@@ -7,6 +7,7 @@ from ..crypto import normalise_identifier
 from ..i18n import _l
 from ..missions.services import valid_country, valid_region
 from ..presence.schemas import NIK_RE, PASSPORT_RE
+from ..presence.services import shared_numbers_of
 from ..schemas import StrictSchema, Text, UTCDateTimeField
 
 PLACEMENT_COLUMNS = ("placement_id", "passport_number", "nik", "full_name", "birth_date", "country", "region",
@@ -115,8 +116,6 @@ class ProposalSchema(Schema):
         return [r for r in obj.reasons.split(",") if r]
 
     def _shared_numbers(self, obj):
-        from ..presence.services import shared_numbers_of
-
         return shared_numbers_of(obj.presence_report)
 
 

@@ -10,7 +10,9 @@ from collections import defaultdict
 
 from sqlalchemy import func, select
 
+from .. import access
 from ..extensions import db
+from ..help.services import in_queue
 from ..help.models import HelpRequest
 from ..help.outcomes import empty_outcomes, outcomes
 from ..missions.models import Mission
@@ -37,8 +39,6 @@ def stats_scope(user, mission_id=None):
 
     `mission_id` narrows the view of those who see every mission; others always see their own.
     """
-    from .. import access
-
     return access.mission_scope(user, access.STATS, mission_id)
 
 
@@ -81,8 +81,6 @@ def _with_outcomes(missions: list[dict], per_mission: dict, codes: dict) -> list
 def help_stats(mission_id=None) -> dict:
     """Help requests by category and status, the median hours from `created_at` to the first staff action,
     and their outcomes (app.help.outcomes), overall and `per_mission` ({mission id: outcomes})."""
-    from ..help.services import in_queue
-
     # Counted as the queue counts them: a deactivated account's open requests are not there.
     scope = [in_queue()] if mission_id is None else [HelpRequest.mission_id == mission_id, in_queue()]
     by_category = dict(db.session.execute(

@@ -4,11 +4,14 @@ from collections.abc import Mapping
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 
+from ..accounts.services import normalise_phone
 from ..assist.filed_by import FiledBySchema
+from ..crypto import normalise_identifier
 from ..i18n import _, _l
 from ..missions.schemas import MissionSchema, complete_place, place_errors
 from ..schemas import CalendarDate, PastDate, StrictSchema, Text, UTCDateTimeField
 from .models import PASSPORT_STATUSES, SECTORS
+from .services import shared_numbers_of
 
 # Indonesian passports: one letter (sometimes two) then 6-7 digits, e.g. X1234567, AB123456.
 PASSPORT_RE = re.compile(r"^[A-Z]{1,2}[0-9]{6,7}$")
@@ -32,8 +35,6 @@ def e164(value: str, country: str | None = None) -> str:
     `country` (ISO alpha-2) is where a number without its country code is read, as the
     worker types it there ("012-345 6789" in Malaysia).
     """
-    from ..accounts.services import normalise_phone
-
     try:
         if not re.match(PHONE_SHAPE, value):
             raise ValueError("shape")
@@ -96,16 +97,12 @@ class PresenceInSchema(StrictSchema):
 
     @validates("passport_number")
     def _passport(self, value, **_kwargs):
-        from ..crypto import normalise_identifier
-
         # Blank is "no number" (left to `_consistent`); anything else must look like a passport number.
         if normalise_identifier(value) and not PASSPORT_RE.match(normalise_identifier(value)):
             raise ValidationError(_("Enter the passport number as printed, e.g. X1234567."))
 
     @validates("nik")
     def _nik(self, value, **_kwargs):
-        from ..crypto import normalise_identifier
-
         if value is not None and not NIK_RE.match(normalise_identifier(value)):
             raise ValidationError(_("The NIK has 16 digits."))
 
@@ -113,8 +110,6 @@ class PresenceInSchema(StrictSchema):
     def _passport_needed(self, data, original, **_kwargs):
         """Only a passport in hand (`held`, the default) needs its number; the field's own check
         judges a number that is given. Said along with the other missing fields."""
-        from ..crypto import normalise_identifier
-
         original = original if isinstance(original, Mapping) else {}
         if original.get("passport_status", "held") == "held" and not normalise_identifier(
                 str(original.get("passport_number") or "")):
@@ -200,8 +195,6 @@ class OwnPresenceSchema(PresenceSchema):
 
 
 def _shared_numbers(report) -> list[str]:
-    from .services import shared_numbers_of
-
     return shared_numbers_of(report)
 
 

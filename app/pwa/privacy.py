@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from ..i18n import _
 from .guards import check_form_post, keep_form_token
+from .views import manifest_body, manifest_response
 
 bp = Blueprint("privacy", __name__, template_folder="templates")
 bp.after_request(keep_form_token)  # the discreet-mode form carries the pre-session form token
@@ -103,8 +104,6 @@ def set_discreet():
 def discreet_manifest():
     """The installed app's neutral name and icon. A path of its own, not a query on the usual
     manifest: the service worker answers that one from the phone whatever its query."""
-    from .views import manifest_body, manifest_response
-
     body = manifest_body()
     body.update({
         "name": bland_title(), "short_name": bland_title(), "description": _("Notes and lists."),

@@ -22,6 +22,8 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
+import pycountry
+
 HERE = Path(__file__).parent
 
 
@@ -50,8 +52,6 @@ def distance(a, b) -> float:
 
 
 def main(csc_dir: str, geonames_file: str) -> None:
-    import pycountry
-
     geonames = defaultdict(list)
     for city in json.loads(Path(geonames_file).read_text("utf-8")).values():
         geonames[city["countrycode"]].append(city)
