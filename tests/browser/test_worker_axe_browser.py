@@ -22,12 +22,12 @@ import uuid
 
 import pytest
 from tests.builders import help_body, presence_body
-from tests.support.axe import sweep_once, wcag_aa_violations
+from tests.support.axe import wcag_aa_violations
 
 from .test_offline_pwa import SYNC_TIMEOUT_MS, item, offline_ready, write_help_request
 from .test_sync_state_browser import staff_token
 
-pytestmark = [pytest.mark.browser, sweep_once]
+pytestmark = pytest.mark.browser
 
 PUBLIC = ["/", "/login", "/register", "/reset", "/emergency", "/channels", "/channels/zero-placement-cost-rule",
           "/verify", "/verify?licence_number=CONTOH-P3MI-001", "/verify?licence_number=TIDAK-ADA", "/status",
