@@ -1,15 +1,11 @@
 import pytest
 
-from tests.support.sms_gateway import SmsGateway
-
 
 @pytest.fixture
-def sms_gateway(app, monkeypatch):
-    """A real HTTP gateway on 127.0.0.1, configured as SMS_GATEWAY_URL for the test."""
-    gateway = SmsGateway().start()
+def sms_gateway(app, monkeypatch, gateway):
+    """The test's SMS gateway on 127.0.0.1, configured as SMS_GATEWAY_URL of the suite's app."""
     monkeypatch.setitem(app.config, "SMS_GATEWAY_URL", gateway.url)
-    yield gateway
-    gateway.stop()
+    return gateway
 
 
 @pytest.fixture

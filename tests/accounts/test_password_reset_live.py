@@ -5,14 +5,6 @@ import re
 import pytest
 
 from tests.support.live_server import LiveServer
-from tests.support.sms_gateway import SmsGateway
-
-
-@pytest.fixture
-def gateway():
-    gateway = SmsGateway().start()
-    yield gateway
-    gateway.stop()
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from tests.support.browser import CHROMIUM_ARGS, chromium_or_skip
 from tests.support.database import wipe
 from tests.support.forms import csrf, post_page_form
 from tests.support.settings import app_config, database_url
+from tests.support.sms_gateway import SmsGateway
 
 
 class IsolatedClient(FlaskClient):
@@ -73,6 +74,14 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def gateway():
+    """A real HTTP SMS gateway on 127.0.0.1 for the test: give its `url` as SMS_GATEWAY_URL."""
+    gateway = SmsGateway().start()
+    yield gateway
+    gateway.stop()
 
 
 # ---------------------------------------------------------------- accounts and logins
