@@ -320,9 +320,17 @@ function replyForm(helpRequestId) {
     const body = input.value.trim();
     if (!body) return;
     const id = uuid4();
-    await enqueue(user, 'message.create', { id, help_request_id: helpRequestId, body,
-                                            created_at: new Date().toISOString() }, 'message');
+    // Emptied before the outbox is written: a list drawn again meanwhile (typedReplies) must not
+    // carry a reply already on its way back into the box, to be sent twice.
     input.value = '';
+    try {
+      await enqueue(user, 'message.create', { id, help_request_id: helpRequestId, body,
+                                              created_at: new Date().toISOString() }, 'message');
+    } catch (e) {
+      const live = document.querySelector(`#my-requests > li.card[data-id="${CSS.escape(helpRequestId)}"] form.reply input[name=body]`);
+      if (live && !live.value) live.value = body;  // not written: her words stay in the box
+      return;
+    }
     await backgroundSync();
     await render();
     kick();
@@ -347,7 +355,7 @@ export async function render() {
 }
 
 // The list is drawn again whenever a sync ends, which on a bad connection is at any moment: a
-// reply half typed (and the cursor in it) is carried over to the new drawing, never lost.
+// reply half typed (and the cursor in it) is carried over to the new drawing of its request.
 function typedReplies(list) {
   const kept = new Map();  // request id → { value, focused, start, end }
   for (const input of list.querySelectorAll('form.reply input[name=body]')) {
@@ -365,7 +373,7 @@ function typedReplies(list) {
         if (!typed || !input) continue;
         input.value = typed.value;
         if (typed.focused) {
-          input.focus();
+          input.focus({ preventScroll: true });
           input.setSelectionRange(typed.start, typed.end);
         }
       }

@@ -56,3 +56,25 @@ def test_a_token_used_before_is_refused_once_its_login_is_ended(client, create_u
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
     assert client.post("/api/v1/auth/logout", headers=bearer(token)).status_code == 204
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
+
+
+def test_a_token_is_verified_once_and_again_when_the_app_verifies_differently(app, client, create_user, tokens_for,
+                                                                              monkeypatch):
+    """Three calls with one token verify it once; an app told to expect an audience the token does
+    not name refuses it, though it was verified (without one) before."""
+    from flask_jwt_extended import JWTManager
+
+    verified = []
+    library = JWTManager._decode_jwt_from_config
+
+    def counting(self, *args, **kwargs):
+        verified.append(args[0])
+        return library(self, *args, **kwargs)
+
+    monkeypatch.setattr(JWTManager, "_decode_jwt_from_config", counting)
+    token = tokens_for(create_user())["access_token"]
+    for _call in range(3):
+        assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+    assert verified.count(token) == 1
+    monkeypatch.setitem(app.config, "JWT_DECODE_AUDIENCE", "another-service")
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401

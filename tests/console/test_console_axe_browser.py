@@ -19,6 +19,7 @@ Pages checked, in English and Indonesian, with content:
 A last test shows the check can fail (an unlabelled field and faint text are reported).
 """
 import uuid
+from urllib.parse import urlparse
 
 import pytest
 from app.extensions import db
@@ -146,7 +147,8 @@ def test_console_pages_have_no_wcag_aa_violation(browser_page, fuller_world):
         path = path.format(worked=fuller_world["worked"]["id"], attached=fuller_world["attached"]["id"],
                            filed=fuller_world["filed"])
         for lang in ("en", "id"):
-            page.goto(path + ("&" if "?" in path else "?") + f"lang={lang}")
+            answer = page.goto(path + ("&" if "?" in path else "?") + f"lang={lang}")
+            assert (answer.status, urlparse(page.url).path) == (200, urlparse(path).path), (who, path)
             page.wait_for_load_state("networkidle")
             found[f"{who} {path} {lang}"] = violations(page)
     assert len(found) == 2 * len(PAGES)
@@ -160,7 +162,8 @@ def test_console_forms_posted_with_errors_have_no_wcag_aa_violation(browser_page
     found = {}
     for who, path, form in as_each(page, fuller_world, FORMS):
         for lang in ("en", "id"):
-            page.goto(path.format(filed=fuller_world["filed"]) + f"?lang={lang}")
+            answer = page.goto(path.format(filed=fuller_world["filed"]) + f"?lang={lang}")
+            assert answer.status == 200 and urlparse(page.url).path == path.format(filed=fuller_world["filed"]), (who, path)
             with page.expect_navigation() as sent:
                 page.locator(form).evaluate("f => HTMLFormElement.prototype.submit.call(f)")
             assert sent.value.status == 422, (path, sent.value.status)

@@ -10,7 +10,8 @@ from tests.support.live_server import fresh_database, running
 
 @pytest.fixture
 def server_database_url(db_url):
-    """A fresh, empty database URL for a live server: a new PostgreSQL database, or None (SQLite file)."""
+    """A fresh database URL for a live server (schema and missions, nothing else): a new PostgreSQL
+    database, or None (the server gets a fresh SQLite file)."""
     with fresh_database(db_url) as url:
         yield url
 

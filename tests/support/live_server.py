@@ -41,6 +41,7 @@ with app.app_context():
     db.create_all()
     seed_missions()
     db.session.commit()
+    db.engine.dispose()  # SQLite: the last connection closed merges the WAL into the file copied
 """
 
 
@@ -84,12 +85,13 @@ def _admin(url):
 def _postgresql_template(url) -> str:
     key = url.set(database="postgres").render_as_string(hide_password=False)
     if key not in _templates:
+        _drop_left_behind(url)
         name = f"jembatan_template_{os.getpid()}_{uuid.uuid4().hex[:8]}"
         admin = _admin(url)
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
-        atexit.register(_drop, url, name)  # registered first: runs after the dropper has drained
+        atexit.register(_drop, url, name)  # at exit; copies do not depend on their template
         _set_up(url.set(database=name).render_as_string(hide_password=False))
         _templates[key] = name
     return _templates[key]
@@ -100,8 +102,35 @@ def _drop(url, name: str) -> None:
     try:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    except Exception as error:  # noqa: BLE001 - said, not raised: the run's result is the tests'
+        print(f"live_server: could not drop database {name}: {error}", file=sys.stderr)
     finally:
         admin.dispose()
+
+
+def _drop_left_behind(url) -> None:
+    """The databases of earlier runs killed before they could drop them (their names carry the
+    pid of the run that made them, no longer alive)."""
+    admin = _admin(url)
+    with admin.connect() as connection:
+        names = connection.scalars(text(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'jembatan\\_template\\_%' "
+            "OR datname LIKE 'jembatan\\_live\\_%'")).all()
+    admin.dispose()
+    for name in names:
+        pid = name.split("_")[2]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            _drop(url, name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 atexit.register(_dropper.shutdown, wait=True)
@@ -117,7 +146,7 @@ def fresh_database(suite_url: str):
         yield None
         return
     template = _postgresql_template(url)
-    name = f"jembatan_live_{uuid.uuid4().hex[:12]}"
+    name = f"jembatan_live_{os.getpid()}_{uuid.uuid4().hex[:12]}"
     admin = _admin(url)
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
