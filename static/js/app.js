@@ -320,17 +320,11 @@ function replyForm(helpRequestId) {
     const body = input.value.trim();
     if (!body) return;
     const id = uuid4();
-    // Emptied before the outbox is written: a list drawn again meanwhile (typedReplies) must not
-    // carry a reply already on its way back into the box, to be sent twice.
-    input.value = '';
+    input.value = '';  // first: a redraw meanwhile must not put it back (typedReplies)
     try {
       await enqueue(user, 'message.create', { id, help_request_id: helpRequestId, body,
                                               created_at: new Date().toISOString() }, 'message');
-    } catch (e) {
-      const live = document.querySelector(`#my-requests > li.card[data-id="${CSS.escape(helpRequestId)}"] form.reply input[name=body]`);
-      if (live && !live.value) live.value = body;  // not written: her words stay in the box
-      return;
-    }
+    } catch (e) { input.value = body; throw e; }
     await backgroundSync();
     await render();
     kick();
@@ -354,28 +348,22 @@ export async function render() {
   typing.restore(list);
 }
 
-// The list is drawn again whenever a sync ends, which on a bad connection is at any moment: a
-// reply half typed (and the cursor in it) is carried over to the new drawing of its request.
+// The list is redrawn after every sync, at any moment: a reply being typed keeps its text and cursor.
 function typedReplies(list) {
-  const kept = new Map();  // request id → { value, focused, start, end }
-  for (const input of list.querySelectorAll('form.reply input[name=body]')) {
+  const kept = new Map();
+  for (const input of list.querySelectorAll('form.reply input')) {
     const id = input.closest('li.card')?.dataset.id;
     const focused = document.activeElement === input;
-    if (id && (input.value || focused)) {
-      kept.set(id, { value: input.value, focused, start: input.selectionStart, end: input.selectionEnd });
-    }
+    if (id && (input.value || focused)) kept.set(id, [input.value, focused, input.selectionStart, input.selectionEnd]);
   }
   return {
     restore(fresh) {
       for (const card of fresh.querySelectorAll(':scope > li.card')) {
+        const input = card.querySelector('form.reply input');
         const typed = kept.get(card.dataset.id);
-        const input = card.querySelector('form.reply input[name=body]');
         if (!typed || !input) continue;
-        input.value = typed.value;
-        if (typed.focused) {
-          input.focus({ preventScroll: true });
-          input.setSelectionRange(typed.start, typed.end);
-        }
+        input.value = typed[0];
+        if (typed[1]) { input.focus({ preventScroll: true }); input.setSelectionRange(typed[2], typed[3]); }
       }
     },
   };
