@@ -50,6 +50,18 @@ def a_request_on_the_server(page, login, live_server, label):
     return worker, description
 
 
+def one_taken_one_refused_offline(page, context, live_server, login, label):
+    """A new worker, offline, with two requests waiting: one the server will take, and one it will
+    refuse (a region that does not exist): (good, bad)."""
+    worker = live_server.create_worker()
+    offline_ready(page, login, worker)
+    context.set_offline(True)
+    good, bad = (f"{text} {uuid.uuid4().hex[:6]}" for text in (label, "Salah wilayah"))
+    write_help_request(page, good)
+    write_help_request(page, bad, region="MY-99")  # no such region: the server refuses it
+    return good, bad
+
+
 def server_copies(live_server, worker, description) -> int:
     status, body = live_server.api("GET", "/api/v1/help-requests?limit=100", token=worker["access_token"])
     assert status == 200, body

@@ -6,12 +6,12 @@ import uuid
 
 import pytest
 from tests.support.axe import wcag_aa_violations
+from tests.support.browser import PHONE
 
-from .test_offline_pwa import SYNC_TIMEOUT_MS, item, offline_ready, write_help_request
+from .test_offline_pwa import SYNC_TIMEOUT_MS, item, offline_ready, one_taken_one_refused_offline, write_help_request
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 360, "height": 740}
 WORDS = {"pending": "Menunggu dikirim", "synced": "Terkirim", "rejected": "Ditolak"}
 
 
@@ -67,7 +67,6 @@ def covered_controls(page) -> list[str]:
 
 
 def test_two_requests_written_offline_show_the_banner_states_and_dates_then_go(page, context, live_server, login):
-    page.set_viewport_size(PHONE)
     worker = live_server.create_worker()
     offline_ready(page, login, worker)
     context.set_offline(True)
@@ -113,13 +112,7 @@ def test_two_requests_written_offline_show_the_banner_states_and_dates_then_go(p
 
 
 def test_a_refused_request_shows_its_icon_word_and_reason_and_leaves_the_count(page, context, live_server, login):
-    page.set_viewport_size(PHONE)
-    worker = live_server.create_worker()
-    offline_ready(page, login, worker)
-    context.set_offline(True)
-    good, bad = (f"{label} {uuid.uuid4().hex[:6]}" for label in ("Minta pulang", "Salah wilayah"))
-    write_help_request(page, good)
-    write_help_request(page, bad, region="MY-99")  # no such region: the server refuses it
+    good, bad = one_taken_one_refused_offline(page, context, live_server, login, "Minta pulang")
     banner(page).locator("[data-count='2']").wait_for()
     waiting_icon = icon(item(page, bad))
 
@@ -137,7 +130,6 @@ def test_a_refused_request_shows_its_icon_word_and_reason_and_leaves_the_count(p
 def test_the_banner_counts_in_the_singular_and_the_plural_in_english(page, context, live_server, login):
     """Online, with the server not answering the sync: the items wait and the banner says how many,
     without "No signal" (the phone has signal)."""
-    page.set_viewport_size(PHONE)
     worker = live_server.create_worker()
     offline_ready(page, login, worker)
     page.goto("/?lang=en")

@@ -18,13 +18,12 @@ Pages checked (every GET HTML page a worker, her family or a village user can op
   /register (short password) · /reset (unknown phone) · /status (wrong PIN) · /presence and
   /help (empty forms) · /requests/<id>/family (a PIN that is not 6 digits).
 """
-import uuid
 
 import pytest
 from tests.builders import help_body, presence_body
 from tests.support.axe import wcag_aa_violations
 
-from .test_offline_pwa import SYNC_TIMEOUT_MS, item, offline_ready, write_help_request
+from .test_offline_pwa import SYNC_TIMEOUT_MS, item, one_taken_one_refused_offline
 from .test_sync_state_browser import staff_token
 
 pytestmark = pytest.mark.browser
@@ -61,7 +60,6 @@ def posted(page, path: str, selector: str, refused: bool = True, **fields) -> li
 
 
 def test_worker_pages_have_no_wcag_aa_violation(page, live_server, login):
-    page.set_viewport_size({"width": 360, "height": 740})
     found = []
     for path in PUBLIC:
         found += violations(page, path)
@@ -97,7 +95,6 @@ def a_worker_with_content(live_server) -> tuple[dict, dict]:
 
 
 def test_worker_pages_with_content_and_errors_have_no_wcag_aa_violation(page, live_server, login):
-    page.set_viewport_size({"width": 360, "height": 740})
     worker, ids = a_worker_with_content(live_server)
     found = posted(page, "/login", "form[action='/login']", phone=worker["phone"], password="salah-sekali")
     found += posted(page, "/register", "form[action='/register']", full_name="Siti", phone="0812", password="123")
@@ -121,13 +118,7 @@ def test_worker_pages_with_content_and_errors_have_no_wcag_aa_violation(page, li
 
 def test_worker_pages_offline_with_waiting_sent_and_refused_items_have_no_wcag_aa_violation(page, context,
                                                                                             live_server, login):
-    page.set_viewport_size({"width": 360, "height": 740})
-    worker = live_server.create_worker()
-    offline_ready(page, login, worker)
-    context.set_offline(True)
-    good, bad = (f"{label} {uuid.uuid4().hex[:6]}" for label in ("Gaji belum dibayar", "Salah wilayah"))
-    write_help_request(page, good)
-    write_help_request(page, bad, region="MY-99")  # no such region: the server refuses it
+    good, bad = one_taken_one_refused_offline(page, context, live_server, login, "Gaji belum dibayar")
     item(page, bad).wait_for()
     found = report("/requests (offline, 2 waiting)", page)
     for path in ("/", "/emergency", "/help"):

@@ -59,14 +59,20 @@ _templates: dict[str, str] = {}  # "sqlite" â†’ template file; a cluster's URL â
 _dropper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drop-database")
 
 
+def app_env(database_url: str, **extra: str) -> dict:
+    """The environment the app runs in for these tests: this one's, but its own database, test
+    secrets and no rate limits (nor Redis)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update({"DATABASE_URL": database_url, "SECRET_KEY": "browser-test-secret-key-0123456789abcdef",
+                "JWT_SECRET_KEY": "browser-test-jwt-key-0123456789abcdef", "RATELIMIT_ENABLED": "false",
+                "JEMBATAN_ENV": "development", **extra})
+    return env
+
+
 def _set_up(url: str) -> None:
     """Schema and missions in the database at `url`, by the app itself in another process."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update({"DATABASE_URL": url, "SECRET_KEY": "browser-test-secret-key-0123456789abcdef",
-                "JWT_SECRET_KEY": "browser-test-jwt-key-0123456789abcdef", "RATELIMIT_ENABLED": "false",
-                "JEMBATAN_ENV": "development"})
-    subprocess.run([sys.executable, "-c", SETUP_SCRIPT], cwd=ROOT, env=env, check=True, capture_output=True,
-                   timeout=120)
+    subprocess.run([sys.executable, "-c", SETUP_SCRIPT], cwd=ROOT, env=app_env(url), check=True,
+                   capture_output=True, timeout=120)
 
 
 def _sqlite_template() -> Path:
@@ -185,20 +191,9 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = directory / "server.log"
         self.process: subprocess.Popen | None = None
-        extra_env = env
-        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-        env.update({
-            "DATABASE_URL": self.database_url,
-            "SECRET_KEY": "browser-test-secret-key-0123456789abcdef",
-            "JWT_SECRET_KEY": "browser-test-jwt-key-0123456789abcdef",
-            "RATELIMIT_ENABLED": "false",
+        self.env = app_env(self.database_url, **{
             "WORKER_LIMITS": "false",  # load and fault tests send many requests from one worker
-            "JEMBATAN_ENV": "development",
-            "PYTHONUNBUFFERED": "1",
-            "ATTACHMENTS_DIR": str(directory / "attachments"),
-        })
-        env.update(extra_env or {})
-        self.env = env
+            "PYTHONUNBUFFERED": "1", "ATTACHMENTS_DIR": str(directory / "attachments"), **(env or {})})
 
     # ---- process
 
